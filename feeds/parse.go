@@ -125,9 +125,9 @@ func normalise(feed string, gi *gofeed.Item, base *url.URL, firstSeen time.Time)
 	it := Item{
 		Feed:    feed,
 		GUID:    strings.TrimSpace(gi.GUID),
-		Title:   truncateRunes(PlainText(gi.Title), maxTitleRunes),
-		Summary: truncateRunes(PlainText(gi.Description), maxSummaryRunes),
-		Content: truncateRunes(PlainText(gi.Content), maxContentRunes),
+		Title:   truncateRunes(plainText(gi.Title, maxTitleRunes), maxTitleRunes),
+		Summary: truncateRunes(plainText(gi.Description, maxSummaryRunes), maxSummaryRunes),
+		Content: truncateRunes(plainText(gi.Content, maxContentRunes), maxContentRunes),
 	}
 	if it.Summary == "" && it.Content != "" {
 		it.Summary = truncateRunes(it.Content, maxSummaryRunes)

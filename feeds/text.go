@@ -18,14 +18,23 @@ import (
 // U+FFFD. Plain text without markup passes through with only its white space
 // collapsed and its entities decoded.
 func PlainText(s string) string {
+	return plainText(s, -1)
+}
+
+// plainText is PlainText that stops once it has produced more than limit
+// runes (no limit when negative), so a megabyte entry costs about as much as
+// the part of it that is kept. The caller truncates to the exact length.
+func plainText(s string, limit int) string {
 	if s == "" {
 		return ""
 	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	var w textWriter
-	w.b.Grow(len(s))
+	w := textWriter{limit: limit}
+	if limit < 0 || len(s) < limit*4 {
+		w.b.Grow(len(s))
+	}
 	if !strings.ContainsRune(s, '<') {
 		u := html.UnescapeString(s)
 		if !looksLikeHTML(u) {
@@ -46,6 +55,9 @@ func PlainText(s string) string {
 		case html.TextToken:
 			if skip == 0 {
 				w.write(string(z.Text()))
+				if w.full() {
+					return w.String()
+				}
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
@@ -103,12 +115,19 @@ func breaks(a atom.Atom) bool {
 type textWriter struct {
 	b       strings.Builder
 	pending bool // a space is owed before the next visible rune
+	limit   int  // stop after this many runes; negative for no limit
+	runes   int
 }
+
+func (w *textWriter) full() bool { return w.limit >= 0 && w.runes > w.limit }
 
 func (w *textWriter) space() { w.pending = w.b.Len() > 0 }
 
 func (w *textWriter) write(s string) {
 	for _, r := range s {
+		if w.full() {
+			return
+		}
 		switch {
 		case unicode.IsSpace(r):
 			w.space()
@@ -118,8 +137,10 @@ func (w *textWriter) write(s string) {
 			if w.pending {
 				w.b.WriteByte(' ')
 				w.pending = false
+				w.runes++
 			}
 			w.b.WriteRune(r)
+			w.runes++
 		}
 	}
 }
