@@ -18,6 +18,7 @@ type Pacer struct {
 
 	mu    sync.Mutex
 	chans map[string]*pace
+	hold  time.Time // no sends to any channel before this
 }
 
 type pace struct {
@@ -64,7 +65,7 @@ func (p *Pacer) Wait(ctx context.Context, channel string) error {
 	if len(c.sent) >= p.burst {
 		at = latest(at, c.sent[len(c.sent)-p.burst].Add(p.window))
 	}
-	at = latest(at, c.hold)
+	at = latest(latest(at, c.hold), p.hold)
 	c.sent = append(c.sent, at)
 	p.mu.Unlock()
 	if d := at.Sub(now); d > 0 {
@@ -83,6 +84,14 @@ func (p *Pacer) Hold(channel string, d time.Duration) {
 		p.chans[channel] = c
 	}
 	c.hold = latest(c.hold, p.now().Add(d))
+}
+
+// HoldAll keeps every channel quiet for d from now, after a rate limit that
+// covers the whole account (Discord's global limit).
+func (p *Pacer) HoldAll(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hold = latest(p.hold, p.now().Add(d))
 }
 
 // Sleep waits d or until ctx ends, whichever comes first.

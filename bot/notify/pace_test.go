@@ -38,9 +38,8 @@ func TestPacerBurstWindow(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Five go at once; the sixth waits for the first to leave the window,
-	// and the seventh was reserved at the same instant as the sixth's slot
-	// of the second send.
+	// Five go at once; the sixth waits for the first five to leave the
+	// window, and the seventh goes with it in the new window.
 	if want := []time.Duration{5 * time.Second}; !equalDurations(c.waits, want) {
 		t.Errorf("waits = %v, want %v", c.waits, want)
 	}
@@ -73,6 +72,20 @@ func TestPacerHold(t *testing.T) {
 	}
 	if want := []time.Duration{7 * time.Second}; !equalDurations(c.waits, want) {
 		t.Errorf("waits = %v, want %v", c.waits, want)
+	}
+}
+
+func TestPacerHoldAll(t *testing.T) {
+	c := &fakeClock{t: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	p := NewPacer(5, 5*time.Second, c.now, c.sleep)
+	p.HoldAll(2 * time.Second)
+	for _, ch := range []string{"C1", "C2"} {
+		if err := p.Wait(context.Background(), ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []time.Duration{2 * time.Second}; !equalDurations(c.waits, want) {
+		t.Errorf("waits = %v, want %v (the second channel goes after the hold)", c.waits, want)
 	}
 }
 

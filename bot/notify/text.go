@@ -22,6 +22,8 @@ type View struct {
 	Place       string // "Ain al-Asad Air Base, Iraq" or "near Anbar, Iraq (site unconfirmed)"
 	When        string // "Tue 5 Mar 14:05 +03 (12 min ago)"
 	AttackDate  string // the civil date of the attack when it differs from the day of the first report
+	Killed      int    // -1 when unknown
+	Wounded     int    // -1 when unknown
 	Toll        string // "3 killed, 5 wounded"; empty when unknown
 	Claim       string // "Claimed by X" or "Blamed on X"; empty when unknown
 	Projectiles string // "4 rockets"; empty when unknown
@@ -47,6 +49,8 @@ func NewView(a Alert, loc *time.Location, now time.Time) View {
 	v := View{
 		Update:     a.Kind == "update",
 		Place:      Place(a),
+		Killed:     a.Killed,
+		Wounded:    a.Wounded,
 		Toll:       Toll(a.Killed, a.Wounded),
 		Claim:      Claim(a.Actor, a.ActorRole),
 		Victims:    Clean(a.Victims),

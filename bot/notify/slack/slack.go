@@ -270,6 +270,8 @@ var authErrors = map[string]bool{
 	"token_expired": true, "no_permission": true, "missing_scope": true, "not_allowed_token_type": true,
 	"org_login_required": true, "ekm_access_denied": true, "team_access_not_granted": true,
 	"access_denied": true, "two_factor_setup_required": true,
+	// The app was removed from the channel: kept until someone invites it back.
+	"not_in_channel": true,
 }
 
 // tempErrors are Slack error codes worth retrying.
@@ -301,11 +303,11 @@ func (o *Output) classify(op, channel string, err error) error {
 	case errors.As(err, &se):
 		switch {
 		case authErrors[se.Err]:
-			return fmt.Errorf("slack %s %s: %w: %w (check the token and the app's scopes)", op, channel, notify.ErrAuth, err)
+			return fmt.Errorf("slack %s %s: %w: %w (check the token, the app's scopes and that the app is in the channel)", op, channel, notify.ErrAuth, err)
 		case tempErrors[se.Err]:
 			return fmt.Errorf("slack %s %s: %w: %w", op, channel, notify.ErrUnavailable, err)
-		case se.Err == "channel_not_found" || se.Err == "not_in_channel" || se.Err == "is_archived":
-			return fmt.Errorf("slack %s %s: %w: %w (invite the app to the channel, or give its ID)", op, channel, notify.ErrRejected, err)
+		case se.Err == "channel_not_found" || se.Err == "is_archived":
+			return fmt.Errorf("slack %s %s: %w: %w (check the channel ID)", op, channel, notify.ErrRejected, err)
 		default:
 			return fmt.Errorf("slack %s %s: %w: %w", op, channel, notify.ErrRejected, err)
 		}

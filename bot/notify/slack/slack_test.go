@@ -433,6 +433,7 @@ func TestErrors(t *testing.T) {
 		{name: "invalid_auth", token: "xoxb-wrong", retryable: false, auth: true},
 		{name: "token_revoked", status: 200, body: `{"ok":false,"error":"token_revoked"}`, retryable: false, auth: true},
 		{name: "missing_scope", status: 200, body: `{"ok":false,"error":"missing_scope","needed":"chat:write","provided":"channels:read"}`, auth: true},
+		{name: "not_in_channel", status: 200, body: `{"ok":false,"error":"not_in_channel"}`, auth: true},
 		{name: "channel_not_found", status: 200, body: `{"ok":false,"error":"channel_not_found"}`},
 		{name: "internal_error", status: 200, body: `{"ok":false,"error":"internal_error"}`, retryable: true},
 		{name: "403", status: 403, body: "", auth: true},
