@@ -228,7 +228,7 @@ func truncateRunes(s string, n int) string {
 		}
 		n--
 	}
-	if sp := strings.LastIndexByte(s[:cut], ' '); sp > cut*9/10 {
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > 0 && cut-sp <= cut/10 {
 		cut = sp
 	}
 	return s[:cut]
