@@ -1,0 +1,126 @@
+package rules
+
+// automaton is an Aho-Corasick automaton compiled to a dense DFA over byte
+// classes: one table lookup per input byte finds every pattern in one pass.
+type automaton struct {
+	cls     [256]uint8
+	ncls    int
+	delta   []int32 // delta[s*ncls+c]: next state; outBit set when that state ends a pattern
+	outPat  []int32 // pattern that ends exactly at the state, or -1
+	dict    []int32 // next state on the failure chain that ends a pattern, or -1
+	patLen  []int32
+	nstates int
+}
+
+const outBit = 1 << 30
+
+// buildAutomaton compiles the patterns (byte strings, already folded).
+func buildAutomaton(pats []string) *automaton {
+	a := &automaton{}
+	// byte classes: every byte used by a pattern gets its own class; class 0
+	// is every other byte.
+	used := [256]bool{}
+	for _, p := range pats {
+		for i := 0; i < len(p); i++ {
+			used[p[i]] = true
+		}
+	}
+	a.ncls = 1
+	for b := 0; b < 256; b++ {
+		if used[b] {
+			a.cls[b] = uint8(a.ncls)
+			a.ncls++
+		}
+	}
+	// trie with sparse children while building
+	type node struct {
+		next map[uint8]int32
+	}
+	nodes := []node{{next: map[uint8]int32{}}}
+	a.outPat = []int32{-1}
+	for pid, p := range pats {
+		s := int32(0)
+		for i := 0; i < len(p); i++ {
+			c := a.cls[p[i]]
+			n, ok := nodes[s].next[c]
+			if !ok {
+				n = int32(len(nodes))
+				nodes = append(nodes, node{next: map[uint8]int32{}})
+				a.outPat = append(a.outPat, -1)
+				nodes[s].next[c] = n
+			}
+			s = n
+		}
+		if a.outPat[s] < 0 {
+			a.outPat[s] = int32(pid)
+		}
+		a.patLen = append(a.patLen, int32(len(p)))
+	}
+	n := len(nodes)
+	a.nstates = n
+	fail := make([]int32, n)
+	a.dict = make([]int32, n)
+	a.delta = make([]int32, n*a.ncls)
+	// breadth-first: a state's failure target is complete before the state
+	queue := make([]int32, 0, n)
+	for c := 0; c < a.ncls; c++ {
+		if t, ok := nodes[0].next[uint8(c)]; ok {
+			a.delta[c] = t
+			fail[t] = 0
+			queue = append(queue, t)
+		}
+	}
+	a.dict[0] = -1
+	for q := 0; q < len(queue); q++ {
+		s := queue[q]
+		f := fail[s]
+		if a.outPat[f] >= 0 {
+			a.dict[s] = f
+		} else {
+			a.dict[s] = a.dict[f]
+		}
+		for c := 0; c < a.ncls; c++ {
+			if t, ok := nodes[s].next[uint8(c)]; ok {
+				a.delta[int(s)*a.ncls+c] = t
+				fail[t] = a.delta[int(f)*a.ncls+c] &^ outBit
+				queue = append(queue, t)
+			} else {
+				a.delta[int(s)*a.ncls+c] = a.delta[int(f)*a.ncls+c] &^ outBit
+			}
+		}
+	}
+	// mark transitions into states that end a pattern (directly or on their
+	// failure chain) so the scan loop tests one bit
+	for i, t := range a.delta {
+		if a.outPat[t] >= 0 || a.dict[t] >= 0 {
+			a.delta[i] = t | outBit
+		}
+	}
+	return a
+}
+
+// rawMatch is one occurrence of a pattern: text[end-len:end].
+type rawMatch struct {
+	end int32
+	pat int32
+}
+
+// scan appends every occurrence of every pattern in text to out.
+func (a *automaton) scan(text []byte, out []rawMatch) []rawMatch {
+	s := int32(0)
+	ncls := int32(a.ncls)
+	delta := a.delta
+	cls := &a.cls
+	for i := 0; i < len(text); i++ {
+		s = delta[s*ncls+int32(cls[text[i]])]
+		if s&outBit != 0 {
+			s &^= outBit
+			for t := s; t >= 0; t = a.dict[t] {
+				if p := a.outPat[t]; p >= 0 {
+					out = append(out, rawMatch{int32(i + 1), p})
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,271 @@
+package rules
+
+import "time"
+
+// dateExpr is a date the text gives, resolved to a civil date (UTC midnight).
+type dateExpr struct {
+	t0, t1   int32 // tokens
+	sent     int32
+	date     time.Time
+	vague    bool // "this month", "last week", "in March 2020": no exact day
+	relative bool // resolved against another date of the text
+}
+
+const day = 24 * time.Hour
+
+func civil(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// tokText returns the folded text of token i.
+func (x *extraction) tokText(i int32) string {
+	if i < 0 || int(i) >= len(x.f.toks) {
+		return ""
+	}
+	t := x.f.toks[i]
+	return unsafeString(x.f.out[t.start:t.end])
+}
+
+// tokNum returns the number token i gives (digits or a number word), or -1.
+func (x *extraction) tokNum(i int32) int32 {
+	if i < 0 || int(i) >= len(x.f.toks) {
+		return -1
+	}
+	if n := x.f.toks[i].num; n >= 0 {
+		return n
+	}
+	if h := x.hitAt(i, cNum); h >= 0 && x.hits[h].p.val > 0 {
+		return x.hits[h].p.val
+	}
+	return -1
+}
+
+// sameSentence reports whether tokens a and b are in one sentence.
+func (x *extraction) sameSentence(a, b int32) bool {
+	n := int32(len(x.f.toks))
+	return a >= 0 && b >= 0 && a < n && b < n && x.f.toks[a].sent == x.f.toks[b].sent
+}
+
+func isOrdinalSuffix(s string) bool {
+	return s == "th" || s == "st" || s == "nd" || s == "rd"
+}
+
+// findDates reads every date expression in text order, resolving relative
+// ones against the latest exact date before them, or the publish time.
+func (x *extraction) findDates() {
+	pub := civil(x.pub)
+	var ctx time.Time // latest exact date given by the text
+	ctxYear := 0
+	var ctxMonth time.Month
+	n := int32(len(x.f.toks))
+	add := func(d dateExpr) {
+		if d.date.IsZero() {
+			return
+		}
+		// a date after the publish day is a plan or a threat, not a report
+		if d.date.After(pub.Add(day)) {
+			return
+		}
+		d.sent = x.f.toks[d.t0].sent
+		x.dates = append(x.dates, d)
+		if !d.vague {
+			ctx = d.date
+			ctxYear, ctxMonth = d.date.Year(), d.date.Month()
+		}
+	}
+	hi := 0
+	for t := int32(0); t < n; t++ {
+		for hi < len(x.hits) && x.hits[hi].t0 < t {
+			hi++
+		}
+		// a lone year sets the year of later dates: "in 2020 ... on March 11"
+		if v := x.f.toks[t].num; v >= 1990 && v <= 2100 {
+			ctxYear = int(v)
+		}
+		var h *hit
+		for j := hi; j < len(x.hits) && x.hits[j].t0 == t; j++ {
+			if !x.hits[j].dead && x.hits[j].p.cls.family() == cWeekday {
+				h = &x.hits[j]
+				break
+			}
+		}
+		if h == nil {
+			// an ordinal day alone: "on the 17th (of that month)"
+			if v := x.f.toks[t].num; v >= 1 && v <= 31 && isOrdinalSuffix(x.tokText(t+1)) && x.sameSentence(t, t+1) &&
+				x.hitAt(t+2, cMonth) < 0 && x.hitAt(t-1, cMonth) < 0 && x.hitAt(t-2, cMonth) < 0 {
+				y, m := ctxYear, ctxMonth
+				if y == 0 || m == 0 {
+					y, m = pub.Year(), pub.Month()
+				}
+				d := time.Date(y, m, int(v), 0, 0, 0, 0, time.UTC)
+				if d.Month() == m {
+					add(dateExpr{t0: t, t1: t + 2, date: d, relative: true})
+				}
+				t++
+			}
+			continue
+		}
+		switch h.p.cls {
+		case cMonth:
+			m := time.Month(h.p.val)
+			dayN, year := int32(-1), int32(-1)
+			t0, t1 := h.t0, h.t1
+			// day before: "27 December", "27th of December"
+			if v := x.tokNum(h.t0 - 1); v >= 1 && v <= 31 && x.f.toks[h.t0-1].num >= 0 && x.sameSentence(h.t0-1, h.t0) {
+				dayN, t0 = v, h.t0-1
+			} else if s := x.tokText(h.t0 - 1); (s == "of" || isOrdinalSuffix(s)) && x.sameSentence(h.t0-2, h.t0) {
+				k := h.t0 - 2
+				if isOrdinalSuffix(x.tokText(k)) {
+					k--
+				}
+				if v := x.f.toks[max(k, 0)].num; k >= 0 && v >= 1 && v <= 31 {
+					dayN, t0 = v, k
+				}
+			}
+			k := h.t1
+			if dayN < 0 {
+				if v := x.f.toks[min(k, n-1)].num; k < n && v >= 1 && v <= 31 && x.sameSentence(k, h.t0) {
+					dayN, t1 = v, k+1
+					k++
+					if isOrdinalSuffix(x.tokText(k)) {
+						k++
+						t1 = k
+					}
+				}
+			}
+			if k < n && x.sameSentence(k, h.t0) {
+				if v := x.f.toks[k].num; v >= 1990 && v <= 2100 {
+					year, t1 = v, k+1
+				}
+			}
+			if dayN < 0 && year < 0 {
+				continue // "may", "march" alone: not a date
+			}
+			if dayN < 0 {
+				add(dateExpr{t0: t0, t1: t1, date: time.Date(int(year), m, 1, 0, 0, 0, 0, time.UTC), vague: true})
+				ctxYear, ctxMonth = int(year), m
+				continue
+			}
+			if year > 0 {
+				d := time.Date(int(year), m, int(dayN), 0, 0, 0, 0, time.UTC)
+				if d.Month() == m {
+					add(dateExpr{t0: t0, t1: t1, date: d})
+				}
+				continue
+			}
+			ref := ctxYear
+			if ref == 0 {
+				ref = pub.Year()
+			}
+			var best time.Time
+			for y := ref - 1; y <= ref+1; y++ {
+				d := time.Date(y, m, int(dayN), 0, 0, 0, 0, time.UTC)
+				if d.Month() != m || d.After(pub.Add(day)) {
+					continue
+				}
+				if best.IsZero() {
+					best = d
+					continue
+				}
+				if ctx.IsZero() {
+					if d.After(best) {
+						best = d
+					}
+				} else if absDur(d.Sub(ctx)) < absDur(best.Sub(ctx)) {
+					best = d
+				}
+			}
+			add(dateExpr{t0: t0, t1: t1, date: best, relative: true})
+			t = t1 - 1
+		case cWeekday:
+			if s := x.tokText(h.t0 - 1); s == "next" || s == "coming" || s == "this coming" {
+				continue
+			}
+			// "Wednesday, March 3": the month gives the date
+			if x.hitAt(h.t1, cMonth) >= 0 || x.hitAt(h.t1+1, cMonth) >= 0 {
+				continue
+			}
+			delta := (int(pub.Weekday()) - int(h.p.val) + 7) % 7
+			add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-time.Duration(delta) * day)})
+		case cRelDate:
+			switch h.p.str {
+			case "today", "overnight":
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub})
+			case "yesterday":
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-day)})
+			case "nextday":
+				if !ctx.IsZero() {
+					add(dateExpr{t0: h.t0, t1: h.t1, date: ctx.Add(day), relative: true})
+				}
+			case "daybefore":
+				if !ctx.IsZero() {
+					add(dateExpr{t0: h.t0, t1: h.t1, date: ctx.Add(-day), relative: true})
+				}
+			case "thismonth":
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, vague: true})
+			case "lastweek":
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-7 * day), vague: true})
+			case "ago":
+				// Arabic: قبل ثلاثة أيام
+				if u := x.hitAt(h.t1+1, cUnit); u >= 0 {
+					if v := x.tokNum(h.t1); v > 0 {
+						uh := &x.hits[u]
+						add(dateExpr{t0: h.t0, t1: uh.t1, date: shift(pub, uh.p.str, -int(v)), relative: true})
+					}
+				} else if u := x.hitAt(h.t1, cUnit); u >= 0 && x.isDual(u) {
+					uh := &x.hits[u]
+					add(dateExpr{t0: h.t0, t1: uh.t1, date: shift(pub, uh.p.str, -2), relative: true})
+				}
+			}
+		case cUnit:
+			// "three days later", "a year after", "twelve months on", "two weeks ago"
+			v := x.tokNum(h.t0 - 1)
+			t0 := h.t0 - 1
+			if v < 0 {
+				switch x.tokText(h.t0 - 1) {
+				case "a", "an", "one":
+					v = 1
+				}
+			}
+			if v <= 0 || !x.sameSentence(t0, h.t0) {
+				continue
+			}
+			next := x.tokText(h.t1)
+			rel := x.hitAt(h.t1, cRelDate)
+			switch {
+			case rel >= 0 && x.hits[rel].p.str == "later" && !ctx.IsZero():
+				add(dateExpr{t0: t0, t1: x.hits[rel].t1, date: shift(ctx, h.p.str, int(v)), relative: true})
+			case rel >= 0 && x.hits[rel].p.str == "earlier" && !ctx.IsZero():
+				add(dateExpr{t0: t0, t1: x.hits[rel].t1, date: shift(ctx, h.p.str, -int(v)), relative: true})
+			case rel >= 0 && x.hits[rel].p.str == "ago",
+				next == "after" || next == "on" || next == "since":
+				add(dateExpr{t0: t0, t1: h.t1 + 1, date: shift(pub, h.p.str, -int(v)), relative: true, vague: h.p.str != "day"})
+			}
+		}
+	}
+}
+
+func (x *extraction) isDual(h int32) bool {
+	s := x.hitText(h)
+	return len(s) > 4 && s[len(s)-4:] == "\u064a\u0646" // ...ين
+}
+
+func shift(t time.Time, unit string, n int) time.Time {
+	switch unit {
+	case "week":
+		return t.AddDate(0, 0, 7*n)
+	case "month":
+		return t.AddDate(0, n, 0)
+	case "year":
+		return t.AddDate(n, 0, 0)
+	}
+	return t.AddDate(0, 0, n)
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}

@@ -1,0 +1,409 @@
+package rules
+
+import (
+	"strings"
+)
+
+// baseLike reports whether a site of kind k fits the noun the text used.
+func baseLike(k, noun string, air bool) bool {
+	switch noun {
+	case "", "base":
+		if air {
+			return k == "air base"
+		}
+		return k == "air base" || k == "base" || k == "outpost"
+	case "outpost":
+		return k == "outpost" || k == "base"
+	case "airport":
+		return k == "airport"
+	case "embassy":
+		return k == "embassy"
+	case "consulate":
+		return k == "consulate"
+	case "field":
+		return k == "base"
+	}
+	return false
+}
+
+// candidates finds, segment by segment, the places an attack may be
+// reported on, and links evidence that names no place to the place named
+// just before (or just after) it.
+func (x *extraction) candidates() {
+	g := x.m.g
+	for si := range x.segs {
+		sg := &x.segs[si]
+		first := len(x.cands)
+		for j := sg.h0; j < sg.h1; j++ {
+			h := &x.hits[j]
+			if h.dead || h.p.cls != cSite {
+				continue
+			}
+			site := h.p.val
+			if h.p.flags&fWeak != 0 && x.weakCancelled(j, site) {
+				continue
+			}
+			dup := false
+			for k := first; k < len(x.cands); k++ {
+				if x.cands[k].site == site {
+					dup = true
+				}
+			}
+			if dup {
+				continue
+			}
+			x.cands = append(x.cands, cand{seg: int32(si), site: site, region: -1, loc: j, weak: h.p.flags&fWeak != 0})
+		}
+		if sg.ctx&(1<<cConvoy) == 0 {
+			x.regionCandidate(int32(si), first)
+		}
+		sg.ncand = int32(len(x.cands) - first)
+		for k := first; k < len(x.cands); k++ {
+			x.cands[k].ev = sg.ev
+		}
+	}
+	_ = g
+	// evidence that names no place: "The drone struck a hangar at the base."
+	n := len(x.cands)
+	for si := range x.segs {
+		sg := &x.segs[si]
+		if sg.ncand > 0 || (sg.ev == 0 && !(sg.date >= 0 && sg.ctx&(1<<cSiteNoun) != 0)) {
+			continue
+		}
+		ante := x.antecedent(int32(si))
+		if ante < 0 {
+			continue
+		}
+		for k := 0; k < n; k++ {
+			c := x.cands[k]
+			if c.seg != ante {
+				continue
+			}
+			c.seg = int32(si)
+			c.ev = sg.ev
+			c.linked = true
+			x.cands = append(x.cands, c)
+		}
+	}
+}
+
+// antecedent returns the segment whose places an orphan segment refers to:
+// the nearest one before it in the same or the previous sentence (the title
+// counts as the sentence before the first of the summary), else the first
+// one of the next sentence.
+func (x *extraction) antecedent(si int32) int32 {
+	sent := x.segs[si].sent
+	for k := si - 1; k >= 0; k-- {
+		if x.segs[k].sent < sent-1 {
+			break
+		}
+		if x.segs[k].ncand > 0 {
+			return k
+		}
+	}
+	for k := si + 1; k < int32(len(x.segs)); k++ {
+		if x.segs[k].sent > sent+1 {
+			break
+		}
+		if x.segs[k].ncand > 0 && x.segs[k].ev == 0 {
+			return k
+		}
+	}
+	return -1
+}
+
+// weakCancelled reports whether a weak alias at hit j ("US embassy") is
+// followed by a place outside the site ("in Beirut").
+func (x *extraction) weakCancelled(j int32, site int32) bool {
+	h := &x.hits[j]
+	id := x.m.g.sites[site].ID
+	for k := j + 1; k < int32(len(x.hits)); k++ {
+		o := &x.hits[k]
+		if o.t0 > h.t1+3 {
+			break
+		}
+		if o.dead || o.p.cls != cRegion {
+			continue
+		}
+		r := &x.m.regions[o.p.val]
+		in := false
+		for _, s := range r.Sites {
+			if s == id {
+				in = true
+			}
+		}
+		if !in {
+			return true
+		}
+	}
+	return false
+}
+
+// regionCandidate adds the place a segment names through a region ("a base
+// in Anbar"): the one site there that fits the noun, else the region.
+func (x *extraction) regionCandidate(si int32, first int) {
+	sg := &x.segs[si]
+	g := x.m.g
+	bestRegion, bestSite, bestLoc := int32(-1), int32(-1), int32(-1)
+	bestN := 1 << 30
+	for j := sg.h0; j < sg.h1; j++ {
+		h := &x.hits[j]
+		if h.dead || h.p.cls != cRegion {
+			continue
+		}
+		r := &x.m.regions[h.p.val]
+		if r.Kind == "foreign" {
+			continue
+		}
+		// a region that holds a site the segment names only says where it is
+		covers := false
+		for k := first; k < len(x.cands); k++ {
+			for _, s := range r.Sites {
+				if s == g.sites[x.cands[k].site].ID {
+					covers = true
+				}
+			}
+		}
+		if covers {
+			continue
+		}
+		noun, air, nounHit := x.nounNear(sg, h)
+		target := sg.ctx&(1<<cTarget) != 0
+		if noun == "" && !target && r.Kind != "city" && r.Kind != "town" {
+			continue
+		}
+		fit, only := 0, int32(-1)
+		for _, s := range r.Sites {
+			i := int32(x.m.siteIdx[s])
+			if noun == "" && !target {
+				fit++
+				only = i
+				continue
+			}
+			if baseLike(g.sites[i].Kind, noun, air) {
+				fit++
+				only = i
+			}
+		}
+		if noun == "" && !target {
+			only, fit = -1, 2 // a city named alone stays the city
+		}
+		if fit == 0 {
+			continue
+		}
+		loc := j
+		if nounHit >= 0 && fit == 1 {
+			loc = nounHit
+		}
+		if fit < bestN {
+			bestN, bestRegion, bestLoc = fit, h.p.val, loc
+			bestSite = -1
+			if fit == 1 {
+				bestSite = only
+			}
+		}
+	}
+	if bestRegion < 0 {
+		return
+	}
+	if bestSite >= 0 {
+		for k := first; k < len(x.cands); k++ {
+			if x.cands[k].site == bestSite {
+				return
+			}
+		}
+		x.cands = append(x.cands, cand{seg: si, site: bestSite, region: bestRegion, loc: bestLoc, inferred: true})
+		return
+	}
+	x.cands = append(x.cands, cand{seg: si, site: -1, region: bestRegion, loc: bestLoc, inferred: true})
+}
+
+// nounNear finds the site noun that a region hit qualifies: "a base in
+// Anbar", "the Anbar base", "an Iraqi airbase".
+func (x *extraction) nounNear(sg *segment, r *hit) (noun string, air bool, at int32) {
+	best, bestD := int32(-1), int32(1<<30)
+	for j := sg.h0; j < sg.h1; j++ {
+		h := &x.hits[j]
+		if h.dead || h.p.cls != cSiteNoun {
+			continue
+		}
+		d := r.t0 - h.t1 // noun before the region
+		if h.t0 >= r.t1 {
+			d = (h.t0 - r.t1) * 2 // after: "Anbar base"
+		}
+		if d < 0 {
+			d = 0
+		}
+		if d <= 8 && d < bestD {
+			best, bestD = j, d
+		}
+	}
+	if best < 0 {
+		return "", false, -1
+	}
+	s := x.hitText(best)
+	return x.hits[best].p.str, strings.Contains(s, "air") || strings.Contains(s, "جوي"), best
+}
+
+// evAcc accumulates the candidates merged into one event.
+type evAcc struct {
+	site, region int32
+	inferred     bool
+	weak         bool
+	explicitLoc  bool
+	loc          int32
+	ev           uint8
+	sameSent     bool // site and evidence in one segment
+	date         int32
+	vdate        int32
+	bg           string
+	kind         string
+	first        int32 // first candidate
+	segs         [8]int32
+	nsegs        int
+	dropped      bool
+}
+
+func (a *evAcc) addSeg(s int32) {
+	for i := 0; i < a.nsegs; i++ {
+		if a.segs[i] == s {
+			return
+		}
+	}
+	if a.nsegs < len(a.segs) {
+		a.segs[a.nsegs] = s
+		a.nsegs++
+	}
+}
+
+// events merges the candidates into events and fills their fields.
+func (x *extraction) events() []Event {
+	g := x.m.g
+	pub := civil(x.pub)
+	for ci := range x.cands {
+		c := &x.cands[ci]
+		sg := &x.segs[c.seg]
+		// why the mention is background
+		switch {
+		case sg.strike || x.item.strike:
+			c.bg = "mentioned in a report of a US strike"
+		case sg.response >= 0 && x.hits[c.loc].t0 > sg.response && x.sentCtx[sg.sent]&(1<<cStrikeActor) != 0:
+			c.bg = "mentioned as the cause of a response"
+		case x.sentCtx[sg.sent]&(1<<cAnniversary) != 0 && sg.ctx&(1<<cLatest) == 0:
+			c.bg = "anniversary or retrospective"
+		case x.item.anniversary && (sg.date < 0 || x.dates[sg.date].relative):
+			c.bg = "anniversary or retrospective"
+		}
+		if sg.ctx&(1<<cGeneric) != 0 && sg.date < 0 && sg.ctx&(1<<cLatest) == 0 {
+			c.generic = true
+		}
+		if x.item.analysis && sg.date < 0 {
+			c.generic = true
+		}
+		if c.generic {
+			c.event = -1
+			continue
+		}
+		c.event = x.mergeInto(ci)
+	}
+	// keep the events with enough evidence
+	var out []Event
+	for ei := range x.evs {
+		a := &x.evs[ei]
+		score := evScore(a.ev)
+		ok := score >= 1
+		if !ok && a.ev&eI != 0 && a.explicitLoc && a.date >= 0 && x.item.weapon {
+			ok = true // "Basmaya was hit on the 17th" in an item about rockets
+		}
+		if !ok {
+			if a.ev == 0 {
+				x.reasons = append(x.reasons, "site named but no attack evidence near it")
+			} else {
+				x.reasons = append(x.reasons, "site named but the attack evidence is too weak")
+			}
+			continue
+		}
+		ev := x.fill(a, pub)
+		out = append(out, ev)
+	}
+	if x.item.strike || x.anyStrike() {
+		out = append(out, x.strikeEvent(pub))
+	}
+	_ = g
+	return out
+}
+
+func (x *extraction) anyStrike() bool {
+	for i := range x.segs {
+		if x.segs[i].strike {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeInto adds candidate ci to a matching event or starts a new one.
+func (x *extraction) mergeInto(ci int) int32 {
+	c := &x.cands[ci]
+	sg := &x.segs[c.seg]
+	best := int32(-1)
+	for ei := len(x.evs) - 1; ei >= 0; ei-- {
+		a := &x.evs[ei]
+		if !x.samePlace(a, c) {
+			continue
+		}
+		if a.date >= 0 && sg.date >= 0 && !x.dates[a.date].date.Equal(x.dates[sg.date].date) {
+			continue
+		}
+		if (a.bg == "") != (c.bg == "") && a.date >= 0 && sg.date >= 0 {
+			continue
+		}
+		best = int32(ei)
+		break
+	}
+	if best < 0 {
+		x.evs = append(x.evs, evAcc{site: c.site, region: c.region, inferred: c.inferred, weak: c.weak,
+			explicitLoc: !c.inferred, loc: c.loc, date: -1, vdate: -1, first: int32(ci), kind: "attack"})
+		best = int32(len(x.evs) - 1)
+	}
+	a := &x.evs[best]
+	// an explicit site beats an inferred one, a site beats a region
+	if !c.inferred && a.inferred || c.site >= 0 && a.site < 0 {
+		a.site, a.region, a.inferred, a.loc, a.weak = c.site, c.region, c.inferred, c.loc, c.weak
+		a.explicitLoc = !c.inferred
+	}
+	if a.weak && !c.weak && c.site == a.site {
+		a.weak = false
+	}
+	a.ev |= c.ev
+	if c.ev != 0 && !c.linked {
+		a.sameSent = true
+	}
+	if a.date < 0 && sg.date >= 0 {
+		a.date = sg.date
+	}
+	if a.vdate < 0 && sg.vdate >= 0 {
+		a.vdate = sg.vdate
+	}
+	if c.bg != "" && a.bg == "" {
+		a.bg = c.bg
+	}
+	a.addSeg(c.seg)
+	return best
+}
+
+// samePlace reports whether candidate c can be the place of event a.
+func (x *extraction) samePlace(a *evAcc, c *cand) bool {
+	g := x.m.g
+	switch {
+	case a.site >= 0 && c.site >= 0:
+		return g.Related(g.sites[a.site].ID, g.sites[c.site].ID)
+	case a.site >= 0 && c.region >= 0:
+		return g.InRegion(g.sites[a.site].ID, x.m.regions[c.region].ID)
+	case c.site >= 0 && a.region >= 0:
+		return g.InRegion(g.sites[c.site].ID, x.m.regions[a.region].ID)
+	case a.region >= 0 && c.region >= 0:
+		return a.region == c.region
+	}
+	return false
+}

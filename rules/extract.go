@@ -1,0 +1,553 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unsafe"
+)
+
+// Result is what the rules found in one item.
+type Result struct {
+	Events []Event
+	// Reason says in one line why there is no event (or, when every event is
+	// background, why): "no site named", "site named but no attack evidence
+	// near it", "US strike on militias", "future tense: threat", "foiled
+	// before launch"...
+	Reason string
+	// Text is the item's text that span offsets refer to: the non-empty
+	// title, summary and content joined by "\n".
+	Text string
+}
+
+// hit is one pattern found in the folded text, with one meaning.
+type hit struct {
+	start, end int32 // folded bytes
+	t0, t1     int32 // tokens [t0, t1)
+	p          *payload
+	dead       bool
+}
+
+// evidence bits
+const (
+	eW uint8 = 1 << iota // weapon
+	eV                   // weak weapon word (explosives, gunfire)
+	eA                   // verb or noun of attack
+	eI                   // verb of impact (hit, struck, landed)
+	eX                   // interception, sirens
+	eK                   // killed or wounded
+)
+
+func evScore(ev uint8) float64 {
+	s := 0.0
+	if ev&eW != 0 {
+		s += 1
+	} else if ev&eV != 0 {
+		s += 0.6
+	}
+	if ev&eA != 0 {
+		s += 1
+	}
+	if ev&eI != 0 {
+		s += 0.6
+	}
+	if ev&eX != 0 {
+		s += 0.6
+	}
+	if ev&eK != 0 {
+		s += 0.3
+	}
+	return s
+}
+
+// segment is a sentence, or the part of one that a date governs.
+type segment struct {
+	sent     int32
+	t0, t1   int32
+	h0, h1   int32 // hits with t0 in [t0, t1)
+	date     int32 // exact date, or -1
+	vdate    int32 // vague date, or -1
+	ctx      uint64
+	ev       uint8
+	cancel   string
+	strike   bool
+	response int32 // token where a response clause starts ("in response to"), or -1
+	ncand    int32
+}
+
+// cand is one place an attack may be reported on, in one segment.
+type cand struct {
+	seg      int32
+	site     int32 // site index, or -1
+	region   int32 // region index, or -1
+	loc      int32 // hit naming the site, region or noun
+	inferred bool
+	weak     bool
+	linked   bool // evidence or site came from a neighbouring sentence
+	ev       uint8
+	bg       string // why this mention is background, "" when news
+	generic  bool
+	event    int32
+}
+
+// extraction is the working state of one Extract call; it is pooled.
+type extraction struct {
+	m        *Matcher
+	pub      time.Time
+	text     string
+	titleEnd int
+	f        folder
+	raw      []rawMatch
+	hits     []hit
+	dates    []dateExpr
+	segs     []segment
+	cands    []cand
+	sentCtx  []uint64
+	evs      []evAcc
+	reasons  []string
+	item     struct{ strike, analysis, anniversary, weapon bool }
+}
+
+type scratch struct{ extraction }
+
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// Extract reads one item and returns every attack it reports.
+func (m *Matcher) Extract(in Input) Result {
+	text := joinText(in.Title, in.Summary, in.Content)
+	sc := m.pool.Get().(*scratch)
+	defer m.pool.Put(sc)
+	x := &sc.extraction
+	x.reset(m, text, in)
+	x.f.fold(text)
+	x.raw = m.ac.scan(x.f.out, x.raw[:0])
+	x.collectHits()
+	x.findDates()
+	x.segment()
+	x.candidates()
+	res := Result{Text: text}
+	res.Events = x.events()
+	res.Reason = x.reason(res.Events)
+	return res
+}
+
+func joinText(parts ...string) string {
+	n, k := 0, 0
+	for _, p := range parts {
+		if p != "" {
+			n += len(p) + 1
+			k++
+		}
+	}
+	switch k {
+	case 0:
+		return ""
+	case 1:
+		for _, p := range parts {
+			if p != "" {
+				return p
+			}
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func (x *extraction) reset(m *Matcher, text string, in Input) {
+	x.m = m
+	x.pub = in.Published
+	if x.pub.IsZero() {
+		x.pub = time.Now()
+	}
+	x.text = text
+	x.titleEnd = len(in.Title)
+	x.hits = x.hits[:0]
+	x.dates = x.dates[:0]
+	x.segs = x.segs[:0]
+	x.cands = x.cands[:0]
+	x.sentCtx = x.sentCtx[:0]
+	x.evs = x.evs[:0]
+	x.reasons = x.reasons[:0]
+	x.item.strike, x.item.analysis, x.item.anniversary, x.item.weapon = false, false, false, false
+}
+
+// collectHits turns raw matches into hits: boundaries and case checked,
+// blocked phrases applied, and the shorter of two overlapping hits of one
+// family dropped.
+func (x *extraction) collectHits() {
+	out := x.f.out
+	m := x.m
+	for _, r := range x.raw {
+		l := int32(len(m.pats[r.pat]))
+		start := r.end - l
+		if start > 0 && out[start-1] >= '0' {
+			continue
+		}
+		endOK := int(r.end) == len(out) || out[r.end] < '0'
+		for k := m.payStart[r.pat]; k < m.payStart[r.pat+1]; k++ {
+			p := &m.pay[k]
+			if !endOK && p.flags&fStem == 0 {
+				continue
+			}
+			if p.flags&fCase != 0 {
+				s, e := x.f.span(start, r.end)
+				if x.text[s:e] != p.orig {
+					continue
+				}
+			}
+			if p.flags&fArt != 0 && !x.arabicArticleBefore(start) {
+				continue
+			}
+			x.hits = append(x.hits, hit{start: start, end: r.end, p: p})
+		}
+	}
+	slices.SortFunc(x.hits, func(a, b hit) int {
+		if a.start != b.start {
+			return int(a.start - b.start)
+		}
+		return int(b.end - a.end)
+	})
+	// tokens of each hit
+	toks := x.f.toks
+	ti := 0
+	for i := range x.hits {
+		h := &x.hits[i]
+		for ti > 0 && toks[ti].start > h.start {
+			ti--
+		}
+		for ti < len(toks) && toks[ti].end <= h.start {
+			ti++
+		}
+		h.t0 = int32(ti)
+		j := ti
+		for j < len(toks) && toks[j].start < h.end {
+			j++
+		}
+		h.t1 = int32(j)
+	}
+	// blocked phrases cancel the words inside them
+	for i := range x.hits {
+		b := &x.hits[i]
+		if b.p.cls != cBlock {
+			continue
+		}
+		for j := range x.hits {
+			h := &x.hits[j]
+			if h.start >= b.end {
+				break
+			}
+			if h.end <= b.start || h.p.cls == cBlock {
+				continue
+			}
+			switch h.p.cls.family() {
+			case cSite, cWeapon, cAttack, cKilled:
+				h.dead = true
+			}
+		}
+	}
+	// overlapping hits of one family: keep the longer
+	for i := range x.hits {
+		a := &x.hits[i]
+		if a.dead {
+			continue
+		}
+		fa := a.p.cls.family()
+		for j := i + 1; j < len(x.hits); j++ {
+			b := &x.hits[j]
+			if b.start >= a.end {
+				break
+			}
+			if b.dead || b.p.cls.family() != fa {
+				continue
+			}
+			if b.start == a.start && b.end == a.end {
+				continue // one phrase, two meanings
+			}
+			if b.end <= a.end || fa == cSite {
+				b.dead = true // inside a, or an entity overlapping a longer one
+			}
+		}
+	}
+	// a noun or a target word inside a site name is part of the name
+	for i := range x.hits {
+		a := &x.hits[i]
+		if a.dead || a.p.cls != cSite {
+			continue
+		}
+		for j := range x.hits {
+			b := &x.hits[j]
+			if b.start >= a.end {
+				break
+			}
+			if b.end <= a.start || b.dead {
+				continue
+			}
+			if (b.p.cls == cSiteNoun || b.p.cls == cTarget || b.p.cls == cNum) && b.start >= a.start && b.end <= a.end {
+				b.dead = true
+			}
+		}
+	}
+	for i := range x.hits {
+		if h := &x.hits[i]; !h.dead && h.p.cls == cWeapon && h.p.flags&fWeak == 0 {
+			x.item.weapon = true
+		}
+	}
+}
+
+// arabicArticleBefore reports whether the folded word at start was written
+// with the article (الأحد, بالأحد, للأحد).
+func (x *extraction) arabicArticleBefore(start int32) bool {
+	o := int(x.f.off[start])
+	if o < 4 {
+		return false
+	}
+	p := x.text[o-4 : o]
+	return p == arAlef+arLam || p == arLam+arLam
+}
+
+// firstHit returns the index of the first hit whose first token is >= t.
+func (x *extraction) firstHit(t int32) int {
+	lo, hi := 0, len(x.hits)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if x.hits[mid].t0 < t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// hitAt returns the live hit of class c that starts at token t, or -1.
+func (x *extraction) hitAt(t int32, c class) int32 {
+	if t < 0 {
+		return -1
+	}
+	for j := x.firstHit(t); j < len(x.hits) && x.hits[j].t0 == t; j++ {
+		if !x.hits[j].dead && x.hits[j].p.cls == c {
+			return int32(j)
+		}
+	}
+	return -1
+}
+
+func (x *extraction) hitText(h int32) string {
+	return unsafeString(x.f.out[x.hits[h].start:x.hits[h].end])
+}
+
+func (x *extraction) isTitleTok(t int32) bool {
+	return int(x.f.off[x.f.toks[t].start]) < x.titleEnd
+}
+
+// segment splits sentences at their dates and reads what each part says.
+func (x *extraction) segment() {
+	nsent := len(x.f.sentStart)
+	ntok := int32(len(x.f.toks))
+	di := 0
+	for s := 0; s < nsent; s++ {
+		t0 := x.f.sentStart[s]
+		t1 := ntok
+		if s+1 < nsent {
+			t1 = x.f.sentStart[s+1]
+		}
+		// exact dates in this sentence anchor segments
+		first := len(x.segs)
+		start := t0
+		var anchors [16]int32
+		na := 0
+		for di < len(x.dates) && x.dates[di].t0 < t1 {
+			if x.dates[di].t0 >= t0 && !x.dates[di].vague && na < len(anchors) {
+				anchors[na] = int32(di)
+				na++
+			}
+			di++
+		}
+		for k := 0; k < na; k++ {
+			end := t1
+			if k+1 < na {
+				end = x.clauseBreak(x.dates[anchors[k]].t1, x.dates[anchors[k+1]].t0)
+			}
+			x.segs = append(x.segs, segment{sent: int32(s), t0: start, t1: end, date: anchors[k], vdate: -1, response: -1})
+			start = end
+		}
+		if na == 0 {
+			x.segs = append(x.segs, segment{sent: int32(s), t0: t0, t1: t1, date: -1, vdate: -1, response: -1})
+		}
+		var sctx uint64
+		for i := first; i < len(x.segs); i++ {
+			sg := &x.segs[i]
+			sg.h0 = int32(x.firstHit(sg.t0))
+			sg.h1 = int32(x.firstHit(sg.t1))
+			for j := sg.h0; j < sg.h1; j++ {
+				h := &x.hits[j]
+				if h.dead {
+					continue
+				}
+				sg.ctx |= 1 << h.p.cls
+				if h.p.cls == cResponse && sg.response < 0 {
+					sg.response = h.t0
+				}
+			}
+			for d := range x.dates {
+				if x.dates[d].vague && x.dates[d].t0 >= sg.t0 && x.dates[d].t0 < sg.t1 {
+					sg.vdate = int32(d)
+					break
+				}
+			}
+			sctx |= sg.ctx
+		}
+		x.sentCtx = append(x.sentCtx, sctx)
+		if t0 < ntok && x.isTitleTok(t0) {
+			if sctx&(1<<cAnalysis) != 0 {
+				x.item.analysis = true
+			}
+			if sctx&(1<<cAnniversary) != 0 && sctx&(1<<cLatest) == 0 {
+				x.item.anniversary = true
+			}
+			if sctx&(1<<cStrikeActor) != 0 {
+				x.item.strike = true
+			}
+		}
+	}
+	for i := range x.segs {
+		x.readEvidence(&x.segs[i])
+	}
+}
+
+// clauseBreak returns where the clause before token b ends: the last
+// comma or "and" between a and b, else b.
+func (x *extraction) clauseBreak(a, b int32) int32 {
+	out := x.f.out
+	for t := b - 1; t >= a && t > 0; t-- {
+		switch x.tokText(t) {
+		case "and", "while", "then", "before", "و", "ثم", "بينما":
+			return t
+		}
+		if out[x.f.toks[t].start-1] == ',' {
+			return t
+		}
+	}
+	return b
+}
+
+var modals = map[string]bool{"will": true, "would": true, "could": true, "may": true, "might": true, "shall": true,
+	"to": true, "can": true, "cannot": true, "must": true, "should": true, "سوف": true, "لن": true, "ll": true}
+
+var modalFillers = map[string]bool{"not": true, "also": true, "again": true, "soon": true, "then": true, "be": true,
+	"never": true, "try": true, "attempt": true, "have": true, "it": true, "they": true}
+
+// irrealis reports whether the verb at token t is governed by a modal or
+// "to": "will strike", "threatened to attack", "could be targeted".
+func (x *extraction) irrealis(t int32) bool {
+	for k := int32(1); k <= 3 && t-k >= 0 && x.sameSentence(t-k, t); k++ {
+		w := x.tokText(t - k)
+		if modals[w] {
+			return true
+		}
+		if !modalFillers[w] {
+			return false
+		}
+	}
+	return false
+}
+
+func (x *extraction) hasFutureModal(sg *segment) bool {
+	for t := sg.t0; t < sg.t1; t++ {
+		switch x.tokText(t) {
+		case "will", "would", "could", "might", "shall", "سوف":
+			return true
+		}
+	}
+	return false
+}
+
+// readEvidence sets the segment's attack evidence and cancels it when the
+// sentence is about something else.
+func (x *extraction) readEvidence(sg *segment) {
+	sctx := x.sentCtx[sg.sent]
+	realis := false
+	impact := false
+	for j := sg.h0; j < sg.h1; j++ {
+		h := &x.hits[j]
+		if h.dead {
+			continue
+		}
+		switch h.p.cls {
+		case cWeapon:
+			if sctx&(1<<cSpace) != 0 && h.p.str != "drone" && h.p.str != "mortar" {
+				continue
+			}
+			if sctx&(1<<cFootage) != 0 && h.p.str == "drone" {
+				continue
+			}
+			if h.p.flags&fWeak != 0 {
+				sg.ev |= eV
+			} else {
+				sg.ev |= eW
+			}
+		case cAttack, cImpact, cIntercept:
+			if x.irrealis(h.t0) {
+				continue
+			}
+			if sctx&(1<<cSport) != 0 {
+				continue
+			}
+			realis = true
+			switch h.p.cls {
+			case cAttack:
+				sg.ev |= eA
+			case cImpact:
+				sg.ev |= eI
+				impact = true
+			default:
+				sg.ev |= eX
+			}
+		case cKilled, cWounded:
+			sg.ev |= eK
+		}
+	}
+	ctx := sg.ctx
+	switch {
+	case sg.ev == 0:
+	case sctx&(1<<cExercise) != 0:
+		sg.ev, sg.cancel = 0, "exercise or drill"
+	case (ctx&(1<<cFoil) != 0 || ctx&(1<<cFoilWeak) != 0 && ctx&(1<<cFoilObj) != 0) && !impact:
+		sg.ev, sg.cancel = 0, "foiled before launch"
+	case (ctx&(1<<cThreat) != 0 || x.hasFutureModal(sg)) && !realis:
+		sg.ev, sg.cancel = 0, "future tense: threat"
+	case ctx&(1<<cHandover) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0):
+		sg.ev, sg.cancel = 0, "troop handover, withdrawal or agreement"
+	}
+	if sg.ev == 0 && sg.cancel == "" {
+		switch {
+		case sctx&(1<<cSpace) != 0:
+			sg.cancel = "space launch, not an attack"
+		case sctx&(1<<cSport) != 0:
+			sg.cancel = "sport"
+		case sctx&(1<<cFootage) != 0:
+			sg.cancel = "drone footage or photography"
+		}
+	}
+	if ctx&(1<<cStrikeActor) != 0 {
+		sg.strike = true
+	}
+	if sg.cancel != "" {
+		x.reasons = append(x.reasons, sg.cancel)
+	}
+}

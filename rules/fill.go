@@ -1,0 +1,540 @@
+package rules
+
+import (
+	"strings"
+	"time"
+)
+
+// backgroundAge is how old a reported attack may be and still be news.
+const backgroundAge = 3 * day
+
+// span returns the evidence span of hit h.
+func (x *extraction) hitSpan(field string, h int32) Span {
+	s, e := x.f.span(x.hits[h].start, x.hits[h].end)
+	return Span{Field: field, Start: s, End: e, Text: x.text[s:e]}
+}
+
+// tokSpan returns the evidence span of tokens [t0, t1).
+func (x *extraction) tokSpan(field string, t0, t1 int32) Span {
+	s, e := x.f.span(x.f.toks[t0].start, x.f.toks[t1-1].end)
+	return Span{Field: field, Start: s, End: e, Text: x.text[s:e]}
+}
+
+// fill turns an accumulated event into an Event.
+func (x *extraction) fill(a *evAcc, pub time.Time) Event {
+	g := x.m.g
+	ev := Event{Kind: a.kind, Killed: -1, Wounded: -1}
+	ev.Evidence = make([]Span, 0, 8)
+	switch {
+	case a.site >= 0:
+		s := &g.sites[a.site]
+		ev.SiteID, ev.Site, ev.Region, ev.Country = s.ID, s.Name, s.Province, s.Country
+		if a.inferred {
+			ev.Unconfirmed = true
+			if a.region >= 0 {
+				ev.Region = x.m.regions[a.region].Name
+			}
+		}
+		field := "site"
+		if a.inferred {
+			field = "region"
+		}
+		ev.Evidence = append(ev.Evidence, x.hitSpan(field, a.loc))
+	case a.region >= 0:
+		r := &x.m.regions[a.region]
+		ev.Site, ev.Region, ev.Country, ev.Unconfirmed = r.Name, r.Name, r.Country, true
+		ev.Evidence = append(ev.Evidence, x.hitSpan("region", a.loc))
+	}
+	// date
+	switch {
+	case a.date >= 0:
+		d := &x.dates[a.date]
+		ev.Date, ev.DateExplicit = d.date, true
+		ev.Evidence = append(ev.Evidence, x.tokSpan("date", d.t0, d.t1))
+	case a.vdate >= 0 && a.bg != "":
+		d := &x.dates[a.vdate]
+		if d.relative {
+			ev.Date = d.date
+		}
+		ev.Evidence = append(ev.Evidence, x.tokSpan("date", d.t0, d.t1))
+	case a.bg == "":
+		ev.Date = pub
+	}
+	ev.Background = a.bg != ""
+	if !ev.Date.IsZero() && ev.Date.Before(pub.Add(-backgroundAge)) {
+		ev.Background = true
+	}
+	// weapon, verb, projectiles, casualties, actor: from the segments of the
+	// event, the one naming the site first
+	ev.Weapon = "unknown"
+	weaponHit, verbHit := int32(-1), int32(-1)
+	for i := 0; i < a.nsegs; i++ {
+		sg := &x.segs[a.segs[i]]
+		for j := sg.h0; j < sg.h1; j++ {
+			h := &x.hits[j]
+			if h.dead {
+				continue
+			}
+			switch h.p.cls {
+			case cWeapon:
+				if weaponHit < 0 || x.hits[weaponHit].p.flags&fWeak != 0 && h.p.flags&fWeak == 0 {
+					weaponHit = j
+				}
+			case cAttack, cImpact, cIntercept:
+				if verbHit < 0 && !x.irrealis(h.t0) {
+					verbHit = j
+				}
+			}
+		}
+	}
+	if weaponHit >= 0 {
+		ev.Weapon = x.hits[weaponHit].p.str
+		ev.Evidence = append(ev.Evidence, x.hitSpan("weapon", weaponHit))
+		if n, t0, t1 := x.projectiles(weaponHit); n > 0 {
+			ev.Projectiles = n
+			ev.Evidence = append(ev.Evidence, x.tokSpan("projectiles", t0, t1))
+		}
+	}
+	if verbHit >= 0 {
+		ev.Evidence = append(ev.Evidence, x.hitSpan("verb", verbHit))
+	}
+	for i := 0; i < a.nsegs; i++ {
+		x.casualties(&ev, &x.segs[a.segs[i]])
+	}
+	x.actor(&ev, a)
+	// confidence
+	conf := 0.55
+	switch {
+	case a.site >= 0 && a.inferred:
+		conf = 0.4
+	case a.site < 0:
+		conf = 0.2
+	}
+	if a.weak {
+		conf -= 0.1
+	}
+	if a.ev&eW != 0 {
+		conf += 0.15
+	} else if a.ev&eV != 0 {
+		conf += 0.08
+	}
+	if a.ev&(eA|eI) != 0 {
+		conf += 0.1
+	}
+	if a.ev&eX != 0 {
+		conf += 0.05
+	}
+	if a.ev&eK != 0 {
+		conf += 0.05
+	}
+	if a.sameSent {
+		conf += 0.1
+	}
+	ev.Confidence = min(1, max(0, float64(int(conf*100+0.5))/100))
+	return ev
+}
+
+// projectiles reads the number written before a weapon word: "at least ten
+// rockets", "14 rockets", "a barrage of 14 rockets", "عشرة صواريخ".
+func (x *extraction) projectiles(w int32) (int, int32, int32) {
+	h := &x.hits[w]
+	for t := h.t0 - 1; t >= h.t0-5 && t >= 0 && x.sameSentence(t, h.t0); t-- {
+		if v := x.tokNum(t); v > 0 {
+			if v >= 1900 && v <= 2100 {
+				return 0, 0, 0
+			}
+			return int(v), t, t + 1
+		}
+		switch x.tokText(t) {
+		case "at", "least", "more", "than", "some", "about", "around", "nearly", "almost", "over", "up", "to", "of",
+			"barrage", "salvo", "volley", "katyusha", "grad", "107mm", "122mm", "107", "122", "mm", "explosive", "laden",
+			"armed", "attack", "suicide", "kamikaze", "unmanned", "small", "short", "range", "ballistic", "cruise", "way", "one",
+			"additional", "further", "another", "other", "اكثر", "من", "نحو", "حوالي":
+			continue
+		case "a", "an", "single":
+			if t == h.t0-1 && !strings.HasSuffix(x.hitText(w), "s") {
+				return 1, t, h.t1
+			}
+			return 0, 0, 0
+		}
+		break
+	}
+	// "a barrage of 14" with the weapon named before: number right after
+	for t := h.t1; t <= h.t1+3 && t < int32(len(x.f.toks)) && x.sameSentence(t, h.t0); t++ {
+		if v := x.f.toks[t].num; v > 0 && v < 1000 && x.tokText(t-1) == "of" {
+			return int(v), t, t + 1
+		}
+	}
+	// Arabic: the number after the noun, "صواريخ عدة" gives none
+	if v := x.tokNum(h.t1); v > 1 && v < 100 && x.f.toks[h.t1].num < 0 && x.hitAt(h.t1, cNum) >= 0 && isArabicWord(x.tokText(h.t1)) {
+		return int(v), h.t1, h.t1 + 1
+	}
+	return 0, 0, 0
+}
+
+func isArabicWord(s string) bool { return len(s) > 0 && s[0] >= 0xD8 && s[0] <= 0xDB }
+
+// victimPlural reports whether a victim word is plural.
+func victimPlural(s string) bool {
+	switch s {
+	case "people", "personnel", "troops", "staff", "men", "women", "children", "family", "crew", "servicemen", "airmen", "peshmerga":
+		return true
+	}
+	if strings.HasSuffix(s, "s") {
+		return true
+	}
+	// Arabic sound and broken plurals
+	return strings.HasSuffix(s, "ين") || strings.HasSuffix(s, "ون") || s == "جنود" || s == "اطفال" || s == "نساء" ||
+		s == "اشخاص" || s == "عناصر" || s == "اجانب"
+}
+
+// victims reads a phrase of counted people that ends before token end
+// (backward) or starts at token start (forward): "two Americans and a
+// Briton", "five service members and two contractors", "a contractor".
+// It returns the count (a lower bound when no number is given) and the
+// tokens it spans.
+func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
+	ntok := int32(len(x.f.toks))
+	total, first, last := 0, int32(-1), int32(-1)
+	t := from
+	for groups := 0; groups < 4; groups++ {
+		// one group: [quantity] [modifiers] victim
+		if forward {
+			q, qt := -1, t
+			for k := t; k < t+3 && k < ntok && x.sameSentence(k, from); k++ {
+				switch w := x.tokText(k); {
+				case x.tokNum(k) > 0 && !(x.f.toks[k].num >= 1900):
+					q = int(x.tokNum(k))
+					qt = k
+				case w == "a" || w == "an":
+					q = 1
+					qt = k
+				case w == "at" || w == "least" || w == "more" || w == "than" || w == "about" || w == "some":
+					continue
+				}
+				if q >= 0 {
+					break
+				}
+			}
+			start := t
+			if q >= 0 {
+				start = qt + 1
+			}
+			v := int32(-1)
+			for k := start; k <= start+3 && k < ntok && x.sameSentence(k, from); k++ {
+				if j := x.hitAt(k, cVictim); j >= 0 {
+					v = j
+					break
+				}
+			}
+			if v < 0 {
+				if q > 0 && groups == 0 {
+					return q, qt, qt + 1 // "killing two"
+				}
+				break
+			}
+			vh := &x.hits[v]
+			if q < 0 {
+				q = 1
+				if victimPlural(x.hitText(v)) {
+					q = 2
+				}
+			}
+			total += q
+			if first < 0 {
+				first = min(t, qt)
+				if x.tokNum(first) < 0 && x.tokText(first) != "a" && x.tokText(first) != "an" {
+					first = start
+				}
+			}
+			last = vh.t1
+			t = vh.t1
+			if t < ntok && (x.tokText(t) == "and" || x.tokText(t) == "و") {
+				t++
+				continue
+			}
+			if t < ntok && x.f.toks[t].start > 0 && x.f.out[x.f.toks[t].start-1] == ',' {
+				continue
+			}
+			break
+		}
+		// backward: find a victim word ending just before t
+		v := int32(-1)
+		for k := t - 1; k >= t-5 && k >= 0 && x.sameSentence(k, from-1); k-- {
+			for j := x.firstHit(k); j < len(x.hits) && x.hits[j].t0 == k; j++ {
+				if !x.hits[j].dead && x.hits[j].p.cls == cVictim && x.hits[j].t1 <= t {
+					v = int32(j)
+				}
+			}
+			if v >= 0 {
+				break
+			}
+			switch x.tokText(k) {
+			case "were", "was", "been", "have", "has", "had", "reportedly", "lightly", "slightly", "seriously",
+				"critically", "suffered", "sustained", "later", "also", "who", "are", "is", "being", "minor", "were later":
+				continue
+			}
+			if q := x.tokNum(k); q > 0 && groups == 0 && k == t-1 {
+				return int(q), k, k + 1 // "two dead"
+			}
+			break
+		}
+		if v < 0 {
+			break
+		}
+		vh := &x.hits[v]
+		q := -1
+		qt := vh.t0
+		for k := vh.t0 - 1; k >= vh.t0-3 && k >= 0; k-- {
+			if n := x.tokNum(k); n > 0 && x.f.toks[k].num < 1900 {
+				q, qt = int(n), k
+				break
+			}
+			if w := x.tokText(k); w == "a" || w == "an" {
+				q, qt = 1, k
+				break
+			}
+			if isModifier(x.tokText(k)) {
+				continue
+			}
+			break
+		}
+		if q < 0 {
+			q = 1
+			if victimPlural(x.hitText(v)) {
+				q = 2
+			}
+		}
+		total += q
+		if last < 0 {
+			last = vh.t1
+		}
+		first = qt
+		t = qt
+		if t > 0 && (x.tokText(t-1) == "and" || x.tokText(t-1) == "و") {
+			t--
+			continue
+		}
+		break
+	}
+	if first < 0 {
+		return -1, 0, 0
+	}
+	return total, first, last
+}
+
+func isModifier(w string) bool {
+	switch w {
+	case "us", "american", "foreign", "civilian", "iraqi", "british", "coalition", "military", "security", "local",
+		"contract", "private", "other", "more", "least", "at", "than", "some", "about", "service", "kurdish",
+		"spanish", "french", "danish", "italian", "norwegian", "polish", "australian", "canadian", "german", "dutch":
+		return true
+	}
+	return false
+}
+
+// casualties reads killed and wounded from one segment into ev, keeping
+// what an earlier segment already gave.
+func (x *extraction) casualties(ev *Event, sg *segment) {
+	for j := sg.h0; j < sg.h1; j++ {
+		h := &x.hits[j]
+		if h.dead {
+			continue
+		}
+		switch h.p.cls {
+		case cNoCas:
+			if ev.Killed < 0 {
+				ev.Killed = 0
+			}
+			if ev.Wounded < 0 {
+				ev.Wounded = 0
+			}
+			ev.Evidence = append(ev.Evidence, x.hitSpan("casualties", j))
+		case cNoKilled:
+			if ev.Killed < 0 {
+				ev.Killed = 0
+				ev.Evidence = append(ev.Evidence, x.hitSpan("killed", j))
+			}
+		case cKilled, cWounded:
+			killed := h.p.cls == cKilled
+			if killed && ev.Killed > 0 || !killed && ev.Wounded > 0 {
+				continue
+			}
+			w := x.hitText(int32(j))
+			if w == "casualties" || w == "casualty" || w == "death toll" {
+				continue
+			}
+			n, t0, t1 := -1, int32(0), int32(0)
+			active := strings.HasSuffix(w, "ing") || w == "kills" || isArabicWord(w)
+			if active || w == "killed" || w == "wounded" || w == "injured" {
+				n, t0, t1 = x.victims(h.t1, true)
+			}
+			if n < 0 && !active {
+				n, t0, t1 = x.victims(h.t0, false)
+			}
+			if n < 0 {
+				continue
+			}
+			field := "wounded"
+			if killed {
+				field = "killed"
+				ev.Killed = n
+			} else {
+				ev.Wounded = n
+			}
+			ev.Evidence = append(ev.Evidence, x.hitSpan(field, int32(j)))
+			if t1 > t0 {
+				sp := x.tokSpan("victims", t0, t1)
+				ev.Evidence = append(ev.Evidence, sp)
+				if ev.Victims == "" {
+					ev.Victims = sp.Text
+				} else if !strings.Contains(ev.Victims, sp.Text) && killed {
+					ev.Victims = sp.Text
+				}
+			}
+		}
+	}
+}
+
+// actor finds the group that claimed the attack or was blamed for it: in
+// the event's own sentences first, else anywhere in an item with one event.
+func (x *extraction) actor(ev *Event, a *evAcc) {
+	try := func(sent int32) bool {
+		sctx := x.sentCtx[sent]
+		if sctx&(1<<cDeny) != 0 || sctx&((1<<cClaim)|(1<<cBlame)) == 0 {
+			return false
+		}
+		for j := range x.hits {
+			h := &x.hits[j]
+			if h.dead || h.p.cls != cGroup || x.f.toks[h.t0].sent != sent {
+				continue
+			}
+			ev.Actor = x.m.groups[h.p.val].ID
+			ev.ActorRole = "blamed"
+			if sctx&(1<<cClaim) != 0 {
+				ev.ActorRole = "claimed"
+			}
+			ev.Evidence = append(ev.Evidence, x.hitSpan("actor", int32(j)))
+			return true
+		}
+		return false
+	}
+	for i := 0; i < a.nsegs; i++ {
+		if try(x.segs[a.segs[i]].sent) {
+			return
+		}
+	}
+	if len(x.evs) != 1 {
+		return
+	}
+	for s := range x.sentCtx {
+		if try(int32(s)) {
+			return
+		}
+	}
+}
+
+// strikeEvent describes a US or coalition strike on militias.
+func (x *extraction) strikeEvent(pub time.Time) Event {
+	ev := Event{Kind: "strike", Weapon: "airstrike", Killed: -1, Wounded: -1, Date: pub, Confidence: 0.7}
+	for i := range x.segs {
+		sg := &x.segs[i]
+		if !sg.strike {
+			continue
+		}
+		for j := sg.h0; j < sg.h1; j++ {
+			h := &x.hits[j]
+			if h.dead {
+				continue
+			}
+			switch h.p.cls {
+			case cStrikeActor:
+				ev.Evidence = append(ev.Evidence, x.hitSpan("verb", j))
+			case cRegion:
+				if ev.Region == "" {
+					r := &x.m.regions[h.p.val]
+					ev.Site, ev.Region, ev.Country, ev.Unconfirmed = r.Name, r.Name, r.Country, true
+					ev.Evidence = append(ev.Evidence, x.hitSpan("region", j))
+				}
+			case cGroup:
+				if ev.Victims == "" {
+					ev.Victims = x.m.groups[h.p.val].Name
+					ev.Evidence = append(ev.Evidence, x.hitSpan("target", j))
+				}
+			}
+		}
+		if sg.date >= 0 && ev.DateExplicit == false {
+			ev.Date, ev.DateExplicit = x.dates[sg.date].date, true
+		}
+	}
+	return ev
+}
+
+// reason says why an item has no event (or only background ones).
+func (x *extraction) reason(evs []Event) string {
+	fresh := false
+	for _, e := range evs {
+		if !e.Background && e.Kind != "strike" {
+			fresh = true
+		}
+	}
+	if fresh {
+		return ""
+	}
+	if x.item.strike || x.anyStrike() {
+		return "US strike on militias"
+	}
+	for _, r := range x.reasons {
+		if r != "site named but no attack evidence near it" && r != "site named but the attack evidence is too weak" {
+			return r
+		}
+	}
+	if len(evs) > 0 {
+		return "only background mentions: " + firstBG(x)
+	}
+	generic := false
+	for i := range x.cands {
+		if x.cands[i].generic {
+			generic = true
+		}
+	}
+	if generic {
+		return "analysis or attacks in general, no specific attack"
+	}
+	if len(x.reasons) > 0 {
+		return x.reasons[0]
+	}
+	named, evidence := false, false
+	for i := range x.hits {
+		h := &x.hits[i]
+		if h.dead {
+			continue
+		}
+		if h.p.cls == cSite || h.p.cls == cRegion && x.m.regions[h.p.val].Kind != "foreign" {
+			named = true
+		}
+	}
+	for i := range x.segs {
+		if x.segs[i].ev != 0 {
+			evidence = true
+		}
+	}
+	switch {
+	case named && evidence:
+		return "attack evidence not tied to a known site"
+	case named:
+		return "site named but no attack evidence near it"
+	case evidence:
+		return "attack reported but no site named"
+	}
+	return "no site named"
+}
+
+func firstBG(x *extraction) string {
+	for i := range x.evs {
+		if x.evs[i].bg != "" {
+			return x.evs[i].bg
+		}
+	}
+	return "attacks dated well before publication"
+}

@@ -1,0 +1,302 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// class is what a pattern stands for.
+type class uint8
+
+const (
+	cNone class = iota
+	cSite
+	cRegion
+	cGroup
+	cWeapon
+	cAttack
+	cImpact
+	cIntercept
+	cKilled
+	cWounded
+	cNoCas
+	cNoKilled
+	cUnknownCas
+	cVictim
+	cNum
+	cWeekday
+	cMonth
+	cRelDate
+	cUnit
+	cDaypart
+	cSpace
+	cSport
+	cExercise
+	cHandover
+	cFootage
+	cThreat
+	cFoil
+	cFoilWeak
+	cFoilObj
+	cAnalysis
+	cAnniversary
+	cGeneric
+	cResponse
+	cStrikeActor
+	cMilitia
+	cClaim
+	cBlame
+	cDeny
+	cConvoy
+	cLatest
+	cSiteNoun
+	cTarget
+	cBlock
+	nClasses
+)
+
+// cueClasses maps the class names of data/cues.txt.
+var cueClasses = map[string]class{
+	"weapon": cWeapon, "attack": cAttack, "impact": cImpact, "intercept": cIntercept,
+	"killed": cKilled, "wounded": cWounded, "nocas": cNoCas, "nokilled": cNoKilled, "unknowncas": cUnknownCas,
+	"victim": cVictim, "num": cNum, "weekday": cWeekday, "month": cMonth, "reldate": cRelDate, "unit": cUnit,
+	"daypart": cDaypart, "space": cSpace, "sport": cSport, "exercise": cExercise, "handover": cHandover,
+	"footage": cFootage, "threat": cThreat, "foil": cFoil, "foilweak": cFoilWeak, "foilobj": cFoilObj,
+	"analysis": cAnalysis, "anniversary": cAnniversary, "generic": cGeneric, "response": cResponse,
+	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
+	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock,
+}
+
+// family groups classes whose overlapping hits compete: of two hits of one
+// family, the one inside the other is dropped.
+func (c class) family() class {
+	switch c {
+	case cSite, cRegion, cGroup:
+		return cSite
+	case cAttack, cImpact, cIntercept:
+		return cAttack
+	case cKilled, cWounded, cNoCas, cNoKilled, cUnknownCas:
+		return cKilled
+	case cWeekday, cMonth, cRelDate, cUnit, cDaypart:
+		return cWeekday
+	case cFoil, cFoilWeak:
+		return cFoil
+	}
+	return c
+}
+
+const (
+	fWeak uint8 = 1 << iota // weak alias or weak weapon word
+	fCase                   // match the exact case of orig
+	fStem                   // the word may go on after the pattern
+	fArt                    // the Arabic article must precede the word
+)
+
+// payload is what one pattern means; a pattern may have several.
+type payload struct {
+	cls   class
+	flags uint8
+	val   int32  // site, region or group index; number; weekday; month
+	str   string // weapon kind, date word kind, unit, site noun kind
+	orig  string // the alias as written, for case-sensitive matching
+}
+
+// Matcher finds sites, groups and cue words in items and decides which
+// attacks they report. It is safe for concurrent use.
+type Matcher struct {
+	g        *Gazetteer
+	ac       *automaton
+	pats     []string
+	payStart []int32 // payloads of pattern p: pay[payStart[p]:payStart[p+1]]
+	pay      []payload
+	regions  []Region
+	groups   []Group
+	siteIdx  map[string]int
+	pool     sync.Pool
+}
+
+// NewMatcher compiles every alias of the gazetteer and every cue word into
+// one automaton.
+func NewMatcher(g *Gazetteer) (*Matcher, error) {
+	if g == nil {
+		return nil, fmt.Errorf("rules: NewMatcher: nil gazetteer")
+	}
+	m := &Matcher{g: g, regions: g.regions, groups: g.groups, siteIdx: map[string]int{}}
+	byPat := map[string][]payload{}
+	var order []string
+	add := func(phrase string, p payload) {
+		n := foldPattern(phrase)
+		if n == "" {
+			return
+		}
+		if _, ok := byPat[n]; !ok {
+			order = append(order, n)
+		}
+		for _, q := range byPat[n] {
+			if q.cls == p.cls && q.val == p.val && q.str == p.str && q.flags == p.flags {
+				return
+			}
+		}
+		byPat[n] = append(byPat[n], p)
+	}
+	for i, s := range g.sites {
+		m.siteIdx[s.ID] = i
+		for _, a := range append(append([]string(nil), s.Aliases...), s.AliasesAR...) {
+			flags, name := aliasFlags(a)
+			for _, v := range variants(name) {
+				add(v, payload{cls: cSite, flags: flags, val: int32(i), orig: name})
+			}
+		}
+		add(s.Name, payload{cls: cSite, val: int32(i), orig: s.Name})
+	}
+	for i, r := range g.regions {
+		for _, a := range append([]string{r.Name}, r.Aliases...) {
+			flags, name := aliasFlags(a)
+			for _, v := range variants(name) {
+				add(v, payload{cls: cRegion, flags: flags, val: int32(i), orig: name})
+			}
+		}
+	}
+	for i, gr := range g.groups {
+		for _, a := range append([]string{gr.Name}, gr.Aliases...) {
+			flags, name := aliasFlags(a)
+			for _, v := range variants(name) {
+				add(v, payload{cls: cGroup, flags: flags, val: int32(i), orig: name})
+			}
+		}
+	}
+	for _, cl := range g.cues {
+		p := payload{cls: cueClasses[cl.class], str: cl.value}
+		if n, err := strconv.Atoi(cl.value); err == nil {
+			p.val = int32(n)
+		}
+		for _, f := range strings.Split(cl.flags, ",") {
+			switch f {
+			case "-", "":
+			case "stem":
+				p.flags |= fStem
+			case "art":
+				p.flags |= fArt
+			case "weak":
+				p.flags |= fWeak
+			default:
+				return nil, fmt.Errorf("rules: cues.txt:%d: unknown flag %q", cl.line, f)
+			}
+		}
+		for _, ph := range cl.phrases {
+			add(ph, p)
+		}
+	}
+	sort.Strings(order)
+	m.pats = order
+	for _, n := range order {
+		m.payStart = append(m.payStart, int32(len(m.pay)))
+		m.pay = append(m.pay, byPat[n]...)
+	}
+	m.payStart = append(m.payStart, int32(len(m.pay)))
+	m.ac = buildAutomaton(order)
+	m.pool.New = func() any { return &scratch{} }
+	return m, nil
+}
+
+// foldPattern folds a phrase of the data files; sentence and clause marks
+// inside a phrase become spaces.
+func foldPattern(s string) string {
+	n := Normalize(s)
+	n = strings.Map(func(r rune) rune {
+		if r == '\n' || r == ',' {
+			return ' '
+		}
+		return r
+	}, n)
+	return strings.Join(strings.Fields(n), " ")
+}
+
+func aliasFlags(a string) (uint8, string) {
+	var f uint8
+	for len(a) > 0 {
+		switch a[0] {
+		case '~':
+			f |= fWeak
+		case '=':
+			f |= fCase
+		default:
+			return f, a
+		}
+		a = a[1:]
+	}
+	return f, a
+}
+
+// synonyms are words that outlets write interchangeably inside names.
+var synonyms = [][]string{
+	{"ain", "ayn", "ein"},
+	{"erbil", "irbil", "arbil"},
+	{"hezbollah", "hizbollah", "hizballah", "hizbulah"},
+	{"kataib", "kataeb", "ktaib"},
+	{"امريكيه", "اميركيه"},
+	{"امريكي", "اميركي"},
+	{"oil field", "oilfield"},
+	{"gas field", "gasfield"},
+	{"shaddadi", "shadadi"},
+	{"qayyarah", "qayara", "qayyara"},
+}
+
+// baseWords are the endings of base names, each written for the others.
+var baseWords = []string{"air base", "airbase", "base", "airfield", "air field", "military base", "air station"}
+
+// variants returns the folded spellings of one alias.
+func variants(alias string) []string {
+	n := foldPattern(alias)
+	if n == "" {
+		return nil
+	}
+	out := []string{n}
+	seen := map[string]bool{n: true}
+	push := func(v string) {
+		v = strings.Join(strings.Fields(v), " ")
+		if v != "" && !seen[v] && len(out) < 96 {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	for i := 0; i < len(out); i++ {
+		v := out[i]
+		w := " " + v + " "
+		for _, set := range synonyms {
+			for _, a := range set {
+				if strings.Contains(w, " "+a+" ") {
+					for _, b := range set {
+						push(strings.TrimSpace(strings.Replace(w, " "+a+" ", " "+b+" ", 1)))
+					}
+				}
+			}
+		}
+		// the Arabic article written or not: al-Asad, el-Asad, Asad
+		for _, art := range []string{"al", "el"} {
+			if strings.Contains(w, " "+art+" ") {
+				for _, b := range []string{"al", "el", ""} {
+					r := strings.TrimSpace(strings.Replace(w, " "+art+" ", " "+b+" ", 1))
+					if b != "" || len(strings.Fields(r)) >= 2 {
+						push(r)
+					}
+				}
+			}
+		}
+		if strings.Contains(w, " في ") && len(strings.Fields(v)) >= 3 {
+			push(strings.Replace(w, " في ", " ", 1))
+		}
+		for _, bw := range baseWords {
+			if strings.HasSuffix(v, " "+bw) {
+				stem := strings.TrimSuffix(v, bw)
+				for _, b := range baseWords {
+					push(stem + b)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,444 @@
+package rules
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize folds s the way the matcher reads text, so that names match
+// however outlets write them: Latin letters lower-cased with their accents
+// dropped and doubled letters written once (Assad, Asad); hyphens, quotes and
+// other punctuation turned into one space; apostrophes inside words dropped
+// (Kata'ib) and the possessive "'s" removed; initials joined (U.S. -> us);
+// letters and digits split apart (K1 -> k 1); Arabic letters unified
+// (أ إ آ -> ا, ة -> ه, ى -> ي, ؤ -> و, ئ -> ي), diacritics and tatweel dropped,
+// Arabic-Indic digits made ASCII, and the attached prefixes و ب ل ف ك and the
+// article ال removed from the front of each Arabic word. A sentence end is
+// written "\n" and a clause break ",".
+func Normalize(s string) string {
+	var f folder
+	f.fold(s)
+	return string(f.out)
+}
+
+// token is one word of the folded text: out[start:end].
+type token struct {
+	start, end int32
+	sent       int32 // sentence index
+	num        int32 // value when the token is all digits, else -1
+}
+
+// folder folds text into out and keeps, for every output byte, the offset of
+// the input character it came from. A folder is reused across items.
+type folder struct {
+	src  string
+	out  []byte
+	off  []int32 // off[i]: offset in src of the character that produced out[i]
+	toks []token
+	// sentStart[i] is the index of the first token of sentence i.
+	sentStart []int32
+
+	pend     byte  // separator waiting for the next token: 0, ' ', ',' or '\n'
+	pendOff  int32 // offset of the first character of that separator
+	tokStart int   // start of the current token in out; -1 between tokens
+	tokKind  byte  // 'a' Latin letter, 'd' digit, 'r' Arabic, 'o' other letter
+	initials bool  // the current token was built from dotted initials (U.S.)
+	sent     int32
+}
+
+func (f *folder) reset(src string) {
+	f.src = src
+	f.out = f.out[:0]
+	f.off = f.off[:0]
+	f.toks = f.toks[:0]
+	f.sentStart = f.sentStart[:0]
+	f.pend = 0
+	f.tokStart = -1
+	f.tokKind = 0
+	f.initials = false
+	f.sent = 0
+}
+
+// fold folds src into f.out.
+func (f *folder) fold(src string) {
+	f.reset(src)
+	if cap(f.out) < len(src)+8 {
+		f.out = make([]byte, 0, len(src)+len(src)/4+8)
+		f.off = make([]int32, 0, cap(f.out))
+	}
+	f.sentStart = append(f.sentStart, 0)
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case acLower:
+				f.emit(c, int32(i), 'a')
+			case acUpper:
+				f.emit(c+('a'-'A'), int32(i), 'a')
+			case acDigit:
+				f.emit(c, int32(i), 'd')
+			case acApos:
+				i += f.apostrophe(i, 1)
+				continue
+			case acPeriod:
+				f.period(i)
+			case acComma:
+				f.sep(',', int32(i))
+			case acBreak:
+				f.sep('\n', int32(i))
+			case acDrop:
+			default:
+				f.sep(' ', int32(i))
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			f.sep(' ', int32(i))
+			i++
+			continue
+		}
+		switch {
+		case r >= 0x0600 && r <= 0x06FF:
+			f.arabic(r, int32(i))
+		case r == 0x2018 || r == 0x2019 || r == 0x02BC || r == 0x02BB || r == 0x00B4 || r == 0x2032:
+			i += f.apostrophe(i, size)
+			continue
+		case r == 0x2013 || r == 0x2014 || r == 0x2015:
+			f.sep(',', int32(i))
+		case r == 0x2026:
+			f.sep(' ', int32(i))
+		case r == 0x00AD || (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) ||
+			(r >= 0x2066 && r <= 0x2069) || r == 0xFEFF:
+			// invisible: soft hyphen, zero-width and direction marks
+		default:
+			f.other(r, src[i:i+size], int32(i))
+		}
+		i += size
+	}
+	f.endToken()
+	if len(f.toks) == 0 {
+		f.sentStart = f.sentStart[:0]
+	}
+}
+
+const (
+	acOther = iota
+	acLower
+	acUpper
+	acDigit
+	acApos
+	acPeriod
+	acComma
+	acBreak
+	acDrop
+)
+
+var asciiClass = func() (t [128]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = acLower
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = acUpper
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = acDigit
+	}
+	t['\''] = acApos
+	t['`'] = acApos
+	t['.'] = acPeriod
+	t[','] = acComma
+	t[';'] = acComma
+	t[':'] = acComma
+	t['!'] = acBreak
+	t['?'] = acBreak
+	t['\n'] = acBreak
+	t['\r'] = acBreak
+	t[0x7F] = acDrop
+	return t
+}()
+
+// emit appends one output byte b that came from src[o:].
+func (f *folder) emit(b byte, o int32, kind byte) {
+	if f.tokStart < 0 {
+		f.startToken(o)
+		f.tokKind = kind
+	} else if kind != f.tokKind && !(kind == 'a' && f.tokKind == 'o') && !(kind == 'o' && f.tokKind == 'a') {
+		// letters and digits, or two scripts, meet inside a word: split it
+		f.endToken()
+		f.pend, f.pendOff = ' ', o
+		f.startToken(o)
+		f.tokKind = kind
+	} else if kind == 'a' && f.out[len(f.out)-1] == b {
+		return // doubled Latin letter: Assad -> asad
+	}
+	f.out = append(f.out, b)
+	f.off = append(f.off, o)
+}
+
+func (f *folder) emitRune(r rune, o int32, kind byte) {
+	if r < utf8.RuneSelf {
+		f.emit(byte(r), o, kind)
+		return
+	}
+	var buf [4]byte
+	n := utf8.EncodeRune(buf[:], r)
+	f.emit(buf[0], o, kind)
+	for j := 1; j < n; j++ {
+		f.out = append(f.out, buf[j])
+		f.off = append(f.off, o)
+	}
+}
+
+func (f *folder) startToken(o int32) {
+	if len(f.out) > 0 && f.pend != 0 {
+		if f.pend == '\n' {
+			f.sent++
+			f.sentStart = append(f.sentStart, int32(len(f.toks)))
+		}
+		f.out = append(f.out, f.pend)
+		f.off = append(f.off, f.pendOff)
+	}
+	f.pend = 0
+	f.tokStart = len(f.out)
+	f.initials = false
+}
+
+// sep records a separator of strength s (' ' < ',' < '\n') at src[o].
+func (f *folder) sep(s byte, o int32) {
+	if f.tokStart >= 0 {
+		f.endToken()
+	}
+	if f.pend == 0 {
+		f.pend, f.pendOff = s, o
+	} else if sepRank(s) > sepRank(f.pend) {
+		f.pend = s
+	}
+}
+
+func sepRank(s byte) int {
+	switch s {
+	case '\n':
+		return 3
+	case ',':
+		return 2
+	}
+	return 1
+}
+
+func (f *folder) endToken() {
+	if f.tokStart < 0 {
+		return
+	}
+	if f.tokKind == 'r' {
+		f.stripArabicPrefix()
+	}
+	t := token{start: int32(f.tokStart), end: int32(len(f.out)), sent: f.sent, num: -1}
+	if f.tokKind == 'd' && t.end-t.start <= 9 {
+		n := int32(0)
+		for _, c := range f.out[t.start:t.end] {
+			n = n*10 + int32(c-'0')
+		}
+		t.num = n
+	}
+	f.toks = append(f.toks, t)
+	f.tokStart = -1
+}
+
+// apostrophe handles a quote mark of size bytes at src[i] and returns how
+// many input bytes it consumed.
+func (f *folder) apostrophe(i, size int) int {
+	src := f.src
+	inWord := f.tokStart >= 0 && f.tokKind != 'd'
+	next := i + size
+	if inWord && next < len(src) && isASCIILetter(src[next]) {
+		if (src[next] == 's' || src[next] == 'S') && (next+1 == len(src) || !isASCIILetter(src[next+1])) {
+			return size + 1 // possessive 's: Erbil's airport -> erbil airport
+		}
+		return size // inside a word: Kata'ib -> kataib
+	}
+	f.sep(' ', int32(i))
+	return size
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+func (f *folder) period(i int) {
+	src := f.src
+	var next byte = ' '
+	if i+1 < len(src) {
+		next = src[i+1]
+	}
+	if f.tokStart >= 0 && f.tokKind == 'a' {
+		n := len(f.out) - f.tokStart
+		if (n == 1 || f.initials) && isASCIILetter(next) && (i+2 >= len(src) || !isASCIILetter(src[i+2])) {
+			f.initials = true // U.S -> us
+			return
+		}
+		if n == 1 || f.initials || isAbbrev(f.out[f.tokStart:]) {
+			f.sep(' ', int32(i))
+			return
+		}
+	}
+	if f.tokStart >= 0 && f.tokKind == 'd' && next >= '0' && next <= '9' {
+		f.sep(' ', int32(i)) // 2.5
+		return
+	}
+	switch next {
+	case ' ', '\n', '\r', '\t', '"', '\'', ')':
+		f.sep('\n', int32(i))
+		return
+	}
+	if next >= 0x80 {
+		f.sep('\n', int32(i)) // followed by a non-ASCII letter or space
+		return
+	}
+	f.sep(' ', int32(i))
+}
+
+func isAbbrev(b []byte) bool {
+	switch string(b) {
+	case "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "cpt", "st", "no", "jan", "feb",
+		"mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "inc", "co", "corp",
+		"jr", "sr", "mt", "ft", "gov", "sen", "rep", "pres", "adm", "brig", "cmdr", "approx", "est":
+		return true
+	}
+	return false
+}
+
+// arabic folds one rune of the Arabic block.
+func (f *folder) arabic(r rune, o int32) {
+	switch {
+	case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640, r >= 0x06D6 && r <= 0x06ED:
+		return // diacritics, tatweel, Quranic marks
+	case r >= 0x0660 && r <= 0x0669:
+		f.emit(byte('0'+r-0x0660), o, 'd')
+		return
+	case r >= 0x06F0 && r <= 0x06F9:
+		f.emit(byte('0'+r-0x06F0), o, 'd')
+		return
+	case r == 0x060C || r == 0x061B || r == 0x066B || r == 0x066C:
+		f.sep(',', o)
+		return
+	case r == 0x061F || r == 0x06D4:
+		f.sep('\n', o)
+		return
+	case r == 0x066A || r == 0x066D || r < 0x0621:
+		f.sep(' ', o)
+		return
+	}
+	switch r {
+	case 'أ', 'إ', 'آ', 'ٱ', 'ٲ', 'ٳ':
+		r = 'ا'
+	case 'ة':
+		r = 'ه'
+	case 'ى', 'ئ', 'ی', 'ې':
+		r = 'ي'
+	case 'ؤ':
+		r = 'و'
+	case 'ک':
+		r = 'ك'
+	case 'ۀ', 'ە':
+		r = 'ه'
+	case 'گ':
+		r = 'ك'
+	}
+	f.emitRune(r, o, 'r')
+}
+
+// other folds a non-ASCII rune outside the Arabic block, encoded as s.
+func (f *folder) other(r rune, s string, o int32) {
+	p := norm.NFKD.PropertiesString(s)
+	if d := p.Decomposition(); len(d) > 0 {
+		for j := 0; j < len(d); {
+			dr, n := utf8.DecodeRune(d[j:])
+			j += n
+			f.otherRune(dr, o)
+		}
+		return
+	}
+	f.otherRune(r, o)
+}
+
+func (f *folder) otherRune(r rune, o int32) {
+	switch {
+	case r < utf8.RuneSelf:
+		switch asciiClass[r] {
+		case acLower:
+			f.emit(byte(r), o, 'a')
+		case acUpper:
+			f.emit(byte(r)+('a'-'A'), o, 'a')
+		case acDigit:
+			f.emit(byte(r), o, 'd')
+		default:
+			f.sep(' ', o)
+		}
+	case r >= 0x0600 && r <= 0x06FF:
+		f.arabic(r, o)
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r):
+		// combining mark or format character: dropped
+	case unicode.IsLetter(r):
+		f.emitRune(unicode.ToLower(r), o, 'o')
+	case unicode.IsDigit(r):
+		f.emitRune(r, o, 'o')
+	default:
+		f.sep(' ', o)
+	}
+}
+
+// Arabic letters in UTF-8 (two bytes each).
+const (
+	arAlef = "\u0627"
+	arLam  = "\u0644"
+)
+
+// stripArabicPrefix removes the attached prefixes و ب ل ف ك and the article
+// ال from the front of the Arabic word being built, while at least three
+// letters remain, so that بالتاجي, للتاجي and التاجي all fold to تاجي.
+func (f *folder) stripArabicPrefix() {
+	for k := 0; k < 4; k++ {
+		w := f.out[f.tokStart:]
+		n := utf8.RuneCount(w)
+		cut := 0
+		switch {
+		case n >= 5 && string(w[:4]) == arAlef+arLam:
+			cut = 4
+		case n >= 4 && len(w) >= 2 && isArabicProclitic(w[0], w[1]):
+			cut = 2
+		}
+		if cut == 0 {
+			return
+		}
+		copy(f.out[f.tokStart:], f.out[f.tokStart+cut:])
+		copy(f.off[f.tokStart:], f.off[f.tokStart+cut:])
+		f.out = f.out[:len(f.out)-cut]
+		f.off = f.off[:len(f.off)-cut]
+	}
+}
+
+// isArabicProclitic reports whether the two bytes encode و ب ل ف or ك.
+func isArabicProclitic(a, b byte) bool {
+	switch {
+	case a == 0xD9 && (b == 0x88 || b == 0x84 || b == 0x81 || b == 0x83):
+		return true // و ل ف ك
+	case a == 0xD8 && b == 0xA8:
+		return true // ب
+	}
+	return false
+}
+
+// origEnd returns the end offset in src of the character that produced
+// out[i].
+func (f *folder) origEnd(i int) int {
+	o := int(f.off[i])
+	_, n := utf8.DecodeRuneInString(f.src[o:])
+	return o + n
+}
+
+// span returns the source byte range of out[start:end].
+func (f *folder) span(start, end int32) (int, int) {
+	return int(f.off[start]), f.origEnd(int(end) - 1)
+}
