@@ -1,8 +1,11 @@
 package notify
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestAgo(t *testing.T) {
@@ -177,5 +180,37 @@ func TestRecapText(t *testing.T) {
 		if got := RecapText(tc.l); got != tc.want {
 			t.Errorf("RecapText(%+v) = %q, want %q", tc.l, got, tc.want)
 		}
+	}
+}
+
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"", "plain", "a\x1b[31mb", "line\r\nbreak", "\u202eevil", "عربي  نص", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := Clean(s)
+		for _, r := range c {
+			if unicode.IsControl(r) || r == '\u202e' || r == utf8.RuneError {
+				t.Fatalf("Clean(%q) = %q keeps %U", s, c, r)
+			}
+		}
+		if strings.Contains(c, "  ") || strings.TrimSpace(c) != c {
+			t.Fatalf("Clean(%q) = %q has runs or ends of spaces", s, c)
+		}
+		if Clean(c) != c {
+			t.Fatalf("Clean is not idempotent on %q", s)
+		}
+	})
+}
+
+func BenchmarkNewView(b *testing.B) {
+	a := Alert{Weapon: "drone", Site: "Camp Example", Country: "Iraq", Latitude: 33.1, Longitude: 44.2,
+		ReportedAt: time.Date(2024, 3, 5, 11, 0, 0, 0, time.UTC), Killed: 2, Wounded: 5, Actor: "Example Group",
+		Title: "Drones strike Camp Example, two dead", SourceCount: 9,
+		Sources: []Source{{Feed: "A", Link: "https://a.example/1"}, {Feed: "B", Link: "https://b.example/2"}, {Feed: "C", Link: "https://c.example/3"}}}
+	now := a.ReportedAt.Add(10 * time.Minute)
+	b.ReportAllocs()
+	for b.Loop() {
+		NewView(a, time.UTC, now)
 	}
 }

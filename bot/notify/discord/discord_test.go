@@ -562,3 +562,27 @@ func TestTwoBases(t *testing.T) {
 		t.Errorf("messages: %d and %d, want 1 each", f1.count(ch), f2.count(ch))
 	}
 }
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"@everyone", "<@123>", "*a*", "# title", "[x](y)", "\\", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e := escape(s)
+		for _, bad := range []string{"@everyone", "@here", "<", "*", "_", "`", "|", "~", "[", "]"} {
+			if unescaped(e, bad) {
+				t.Fatalf("escape(%q) = %q leaves %q unescaped", s, e, bad)
+			}
+		}
+	})
+}
+
+func BenchmarkAlertEmbed(b *testing.B) {
+	v := notify.NewView(sampleAlert(), baghdad, start)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(alertEmbed(v, "tag", "")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

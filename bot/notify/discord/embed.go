@@ -28,6 +28,7 @@ const (
 	colorRecap   = 0x7F8C8D
 )
 
+// mdEscaper is read-only after initialisation and safe for concurrent use.
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, `*`, `\*`, `_`, `\_`, `~`, `\~`, "`", "\\`", `|`, `\|`, `<`, `\<`,
 	`[`, `\[`, `]`, `\]`,
@@ -48,6 +49,8 @@ func escape(s string) string {
 	return s
 }
 
+var urlEscaper = strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E")
+
 // link formats a masked link, percent-encoding what would end the URL early.
 func link(url, text string) string {
 	if text == "" {
@@ -56,7 +59,7 @@ func link(url, text string) string {
 	if url == "" {
 		return escape(text)
 	}
-	url = strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E").Replace(url)
+	url = urlEscaper.Replace(url)
 	return "[" + escape(text) + "](" + url + ")"
 }
 

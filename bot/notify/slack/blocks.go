@@ -21,8 +21,11 @@ const (
 // characters Slack asks to escape, and escaping < and > is what keeps feed
 // text from forming links or mentions such as <!everyone>.
 func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return mrkdwnEscaper.Replace(s)
 }
+
+// mrkdwnEscaper is read-only after initialisation and safe for concurrent use.
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // link formats a mrkdwn link; the URL is escaped too and a "|" in it, which
 // would end the URL early, is percent-encoded.

@@ -528,3 +528,29 @@ func TestNewConfig(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"<!everyone>", "a & b", "<https://x|y>", "&lt;", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e := escape(s)
+		if strings.ContainsAny(e, "<>") {
+			t.Fatalf("escape(%q) = %q keeps < or >", s, e)
+		}
+		un := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(e)
+		if un != s {
+			t.Fatalf("escape(%q) = %q does not read back as the text", s, e)
+		}
+	})
+}
+
+func BenchmarkAlertBlocks(b *testing.B) {
+	v := notify.NewView(sampleAlert(), baghdad, start)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(alertBlocks(v, "")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
