@@ -464,6 +464,12 @@ func TestErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), ch) {
 				t.Errorf("error does not name the channel: %v", err)
 			}
+			if tc.retryable && tc.wait == 0 {
+				// The platform recovers: the retry goes through.
+				if ref, err := o.Post(context.Background(), ch, sampleAlert(), "k"); err != nil || ref == "" {
+					t.Errorf("retry after %s: %q, %v", tc.name, ref, err)
+				}
+			}
 			if tc.wait > 0 {
 				// The next message waits exactly what Discord asked, in the
 				// output's pacer (discordgo does not sleep); a global limit

@@ -473,6 +473,12 @@ func TestErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), "chat.postMessage") || !strings.Contains(err.Error(), "C0ALERTS") {
 				t.Errorf("error does not say what failed where: %v", err)
 			}
+			if tc.retryable && tc.wait == 0 {
+				// The platform recovers: the retry goes through.
+				if ref, err := o.Post(context.Background(), "C0ALERTS", sampleAlert(), "k"); err != nil || ref == "" {
+					t.Errorf("retry after %s: %q, %v", tc.name, ref, err)
+				}
+			}
 			if tc.wait > 0 {
 				// The channel is held for the wait Slack asked for.
 				c.mu.Lock()
