@@ -72,7 +72,11 @@ func NewFetcher(opts Options) *Fetcher {
 	if transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 4
-		t.ResponseHeaderTimeout = DefaultTimeout
+		// Response headers count against the body's budget in spirit: a
+		// hostile server gets 256 KiB of them, not the default 10 MiB.
+		// Time is bounded per request by Request.Timeout instead of
+		// transport-wide timeouts, so one slow feed can be given longer.
+		t.MaxResponseHeaderBytes = 256 << 10
 		transport = t
 	}
 	f.client = &http.Client{

@@ -857,3 +857,41 @@ func BenchmarkFetch(b *testing.B) {
 		})
 	}
 }
+
+// TestFetchTLS: https goes through the injected client's transport (here
+// trusting the test server's certificate), over HTTP/2 as well.
+func TestFetchTLS(t *testing.T) {
+	for _, h2 := range []bool{false, true} {
+		t.Run(fmt.Sprintf("http2=%v", h2), func(t *testing.T) {
+			var proto atomic.Int32
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				proto.Store(int32(r.ProtoMajor))
+				if r.Header.Get("If-None-Match") == `"t"` {
+					w.WriteHeader(http.StatusNotModified)
+					return
+				}
+				w.Header().Set("ETag", `"t"`)
+				w.Header().Set("Content-Encoding", "gzip")
+				w.Write(gzipped(t, []byte(feedBody)))
+			}))
+			srv.EnableHTTP2 = h2
+			srv.StartTLS()
+			defer srv.Close()
+			f := newTestFetcher(srv)
+			resp, err := f.Fetch(context.Background(), Request{URL: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(resp.Body) != feedBody || resp.ETag != `"t"` {
+				t.Errorf("body %.40q etag %q", resp.Body, resp.ETag)
+			}
+			again, err := f.Fetch(context.Background(), Request{URL: srv.URL, ETag: resp.ETag})
+			if err != nil || !again.NotModified {
+				t.Errorf("conditional GET: %+v, %v", again, err)
+			}
+			if want := map[bool]int32{false: 1, true: 2}[h2]; proto.Load() != want {
+				t.Errorf("served over HTTP/%d, want HTTP/%d", proto.Load(), want)
+			}
+		})
+	}
+}

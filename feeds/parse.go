@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"strings"
 	"time"
@@ -136,6 +137,11 @@ func normalise(feed string, gi *gofeed.Item, base *url.URL, firstSeen time.Time)
 	link := strings.TrimSpace(gi.Link)
 	if link == "" && len(gi.Links) > 0 {
 		link = strings.TrimSpace(gi.Links[0])
+	}
+	if strings.Contains(link, "&amp;") || strings.Contains(link, "&#") {
+		// Escaped once too often by the feed's template; no real URL
+		// contains a literal "&amp;".
+		link = html.UnescapeString(link)
 	}
 	if link != "" {
 		it.Link = CanonicalURL(resolve(base, link))

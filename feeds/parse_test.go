@@ -233,6 +233,9 @@ func TestParseItems(t *testing.T) {
 				if len(items) != len(want) {
 					t.Fatalf("got %d items", len(items))
 				}
+				if items[1].Link != "https://htmlfeed.example/story?id=9&page=2" {
+					t.Errorf("double-escaped link came out as %q", items[1].Link)
+				}
 				for i, w := range want {
 					if items[i].Title != w.title || items[i].Summary != w.summary {
 						t.Errorf("item %d:\n title   %q\n want    %q\n summary %q\n want    %q", i, items[i].Title, w.title, items[i].Summary, w.summary)
