@@ -7,8 +7,10 @@ type dateExpr struct {
 	t0, t1   int32 // tokens
 	sent     int32
 	date     time.Time
-	vague    bool // "this month", "last week", "in March 2020": no exact day
-	relative bool // resolved against another date of the text
+	vague    bool      // "this month", "last week", "in March 2020": no exact day
+	latest   time.Time // for a vague date, the last day it can mean
+	old      bool      // a vague date that is history by its words ("last week", "earlier this month")
+	relative bool      // resolved against another date of the text
 }
 
 const day = 24 * time.Hour
@@ -36,9 +38,31 @@ func (x *extraction) tokNum(i int32) int32 {
 		return n
 	}
 	if h := x.hitAt(i, cNum); h >= 0 && x.hits[h].p.val > 0 {
-		return x.hits[h].p.val
+		v := x.hits[h].p.val
+		// "thirty-four": a tens word and the unit after it
+		if v >= 20 && v <= 90 && v%10 == 0 && x.sameSentence(i, i+1) {
+			if u := x.hitAt(i+1, cNum); u >= 0 && x.hits[u].p.val >= 1 && x.hits[u].p.val <= 9 {
+				v += x.hits[u].p.val
+			}
+		}
+		return v
 	}
 	return -1
+}
+
+// numBefore returns the number that ends at token i (the unit of a
+// compound "thirty four" belongs to the tens before it) and its first token.
+func (x *extraction) numBefore(i int32) (int32, int32) {
+	v := x.tokNum(i)
+	if v <= 0 {
+		return v, i
+	}
+	if v < 10 && i > 0 && x.sameSentence(i-1, i) {
+		if t := x.tokNum(i - 1); t >= 20 && t <= 90 && t%10 == 0 && x.f.toks[i-1].num < 0 {
+			return t + v, i - 1
+		}
+	}
+	return v, i
 }
 
 // sameSentence reports whether tokens a and b are in one sentence.
@@ -140,10 +164,23 @@ func (x *extraction) findDates() {
 				}
 			}
 			if dayN < 0 && year < 0 {
-				continue // "may", "march" alone: not a date
+				// "in January", "since March", "last May": the most recent one
+				switch x.tokText(h.t0 - 1) {
+				case "in", "since", "last", "early", "late", "mid", "during", "until", "في", "منذ", "خلال":
+				default:
+					continue // "may", "march" alone: not a date
+				}
+				y := pub.Year()
+				if m > pub.Month() {
+					y--
+				}
+				d := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+				add(dateExpr{t0: h.t0 - 1, t1: h.t1, date: d, vague: true, latest: d.AddDate(0, 1, -1)})
+				continue
 			}
 			if dayN < 0 {
-				add(dateExpr{t0: t0, t1: t1, date: time.Date(int(year), m, 1, 0, 0, 0, 0, time.UTC), vague: true})
+				d := time.Date(int(year), m, 1, 0, 0, 0, 0, time.UTC)
+				add(dateExpr{t0: t0, t1: t1, date: d, vague: true, latest: d.AddDate(0, 1, -1)})
 				ctxYear, ctxMonth = int(year), m
 				continue
 			}
@@ -158,23 +195,24 @@ func (x *extraction) findDates() {
 			if ref == 0 {
 				ref = pub.Year()
 			}
-			var best time.Time
+			// the first occurrence on or after the date before it (narratives
+			// and chronologies run forward), else the most recent one
+			var forward, latest time.Time
 			for y := ref - 1; y <= ref+1; y++ {
 				d := time.Date(y, m, int(dayN), 0, 0, 0, 0, time.UTC)
 				if d.Month() != m || d.After(pub.Add(day)) {
 					continue
 				}
-				if best.IsZero() {
-					best = d
-					continue
+				if !ctx.IsZero() && !d.Before(ctx) && (forward.IsZero() || d.Before(forward)) {
+					forward = d
 				}
-				if ctx.IsZero() {
-					if d.After(best) {
-						best = d
-					}
-				} else if absDur(d.Sub(ctx)) < absDur(best.Sub(ctx)) {
-					best = d
+				if d.After(latest) {
+					latest = d
 				}
+			}
+			best := latest
+			if !forward.IsZero() {
+				best = forward
 			}
 			add(dateExpr{t0: t0, t1: t1, date: best, relative: true})
 			t = t1 - 1
@@ -203,9 +241,11 @@ func (x *extraction) findDates() {
 					add(dateExpr{t0: h.t0, t1: h.t1, date: ctx.Add(-day), relative: true})
 				}
 			case "thismonth":
-				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, vague: true})
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, vague: true, latest: pub, old: true})
+			case "thisweek":
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, vague: true, latest: pub})
 			case "lastweek":
-				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-7 * day), vague: true})
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-7 * day), vague: true, latest: pub.Add(-day), old: true})
 			case "ago":
 				// Arabic: قبل ثلاثة أيام
 				if u := x.hitAt(h.t1+1, cUnit); u >= 0 {
@@ -240,7 +280,8 @@ func (x *extraction) findDates() {
 				add(dateExpr{t0: t0, t1: x.hits[rel].t1, date: shift(ctx, h.p.str, -int(v)), relative: true})
 			case rel >= 0 && x.hits[rel].p.str == "ago",
 				next == "after" || next == "on" || next == "since":
-				add(dateExpr{t0: t0, t1: h.t1 + 1, date: shift(pub, h.p.str, -int(v)), relative: true, vague: h.p.str != "day"})
+				d := shift(pub, h.p.str, -int(v))
+				add(dateExpr{t0: t0, t1: h.t1 + 1, date: d, relative: true, vague: h.p.str != "day", latest: d, old: true})
 			}
 		}
 	}

@@ -116,7 +116,10 @@ func TestDevCorpusAgreement(t *testing.T) {
 // matchLabel names the labelled incident an event is: right site (an alias
 // inside its display name) and date within a day; else a description.
 func matchLabel(e Event, keys []string, label func(string) devLabel) string {
-	site := strings.ToLower(strings.ReplaceAll(e.Site, "-", " "))
+	fold := func(s string) string {
+		return strings.Join(strings.Fields(strings.NewReplacer("-", " ", "_", " ", ".", " ", "'", "").Replace(strings.ToLower(s))), " ")
+	}
+	site := fold(e.Site)
 	for _, k := range keys {
 		l := label(k)
 		d, _ := time.Parse("2006-01-02", l.Date)
@@ -128,7 +131,7 @@ func matchLabel(e Event, keys []string, label func(string) devLabel) string {
 			continue
 		}
 		for _, a := range l.Aliases {
-			if strings.Contains(site, a) {
+			if strings.Contains(site, fold(a)) {
 				return k
 			}
 		}

@@ -94,8 +94,8 @@ func (x *extraction) candidates() {
 func (x *extraction) antecedent(si int32) int32 {
 	sent := x.segs[si].sent
 	for k := si - 1; k >= 0; k-- {
-		if x.segs[k].sent < sent-1 {
-			break
+		if x.segs[k].sent < sent-3 && !x.isTitleTok(x.segs[k].t0) {
+			continue
 		}
 		if x.segs[k].ncand > 0 {
 			return k
@@ -188,8 +188,8 @@ func (x *extraction) regionCandidate(si int32, first int) {
 		if noun == "" && !target {
 			only, fit = -1, 2 // a city named alone stays the city
 		}
-		if fit == 0 {
-			continue
+		if fit == 0 || fit > 1 && len(x.cands) > first {
+			continue // a site is named: a vague region beside it adds nothing
 		}
 		loc := j
 		if nounHit >= 0 && fit == 1 {
@@ -285,10 +285,12 @@ func (x *extraction) events() []Event {
 		sg := &x.segs[c.seg]
 		// why the mention is background
 		switch {
+		case sg.strike && sg.response >= 0 && x.hits[c.loc].t0 > sg.response:
+			c.bg = "mentioned as the cause of a US strike"
 		case sg.strike || x.item.strike:
 			c.bg = "mentioned in a report of a US strike"
-		case sg.response >= 0 && x.hits[c.loc].t0 > sg.response && x.sentCtx[sg.sent]&(1<<cStrikeActor) != 0:
-			c.bg = "mentioned as the cause of a response"
+		case sg.date < 0 && sg.vdate >= 0 && (x.dates[sg.vdate].old || x.dates[sg.vdate].latest.Before(pub.Add(-backgroundAge))):
+			c.bg = "dated well before publication"
 		case x.sentCtx[sg.sent]&(1<<cAnniversary) != 0 && sg.ctx&(1<<cLatest) == 0:
 			c.bg = "anniversary or retrospective"
 		case x.item.anniversary && (sg.date < 0 || x.dates[sg.date].relative):
@@ -312,8 +314,12 @@ func (x *extraction) events() []Event {
 		a := &x.evs[ei]
 		score := evScore(a.ev)
 		ok := score >= 1
-		if !ok && a.ev&eI != 0 && a.explicitLoc && a.date >= 0 && x.item.weapon {
-			ok = true // "Basmaya was hit on the 17th" in an item about rockets
+		if !ok && a.ev&(eI|eK) != 0 && a.date >= 0 && x.item.weapon {
+			// "Basmaya was hit on the 17th", "on February 15 a contractor
+			// was killed in Erbil": a dated entry in an item about rockets;
+			// enough for a named site, or for history
+			old := x.dates[a.date].date.Before(pub.Add(-backgroundAge))
+			ok = a.explicitLoc && a.ev&eI != 0 || old
 		}
 		if !ok {
 			if a.ev == 0 {

@@ -251,7 +251,7 @@ func (x *extraction) collectHits() {
 			if h.start >= b.end {
 				break
 			}
-			if h.end <= b.start || h.p.cls == cBlock {
+			if h.start < b.start || h.end > b.end || h.p.cls == cBlock {
 				continue
 			}
 			switch h.p.cls.family() {
@@ -420,14 +420,31 @@ func (x *extraction) segment() {
 			if sctx&(1<<cAnniversary) != 0 && sctx&(1<<cLatest) == 0 {
 				x.item.anniversary = true
 			}
-			if sctx&(1<<cStrikeActor) != 0 {
-				x.item.strike = true
-			}
+
 		}
 	}
 	for i := range x.segs {
-		x.readEvidence(&x.segs[i])
+		sg := &x.segs[i]
+		x.readEvidence(sg)
+		if sg.strike && sg.t0 < ntok && x.isTitleTok(sg.t0) {
+			x.item.strike = true
+		}
 	}
+}
+
+// responseAt returns the token where a clause of cause starts in the
+// segment ("in response to", "after", "following"), or -1.
+func (x *extraction) responseAt(sg *segment) int32 {
+	for t := sg.t0; t < sg.t1; t++ {
+		switch x.tokText(t) {
+		case "after", "following", "amid", "بعد", "عقب", "اثر":
+			return t
+		}
+		if x.hitAt(t, cResponse) >= 0 {
+			return t
+		}
+	}
+	return -1
 }
 
 // clauseBreak returns where the clause before token b ends: the last
@@ -533,6 +550,8 @@ func (x *extraction) readEvidence(sg *segment) {
 		sg.ev, sg.cancel = 0, "future tense: threat"
 	case ctx&(1<<cHandover) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0):
 		sg.ev, sg.cancel = 0, "troop handover, withdrawal or agreement"
+	case ctx&(1<<cVisit) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0):
+		sg.ev, sg.cancel = 0, "visit"
 	}
 	if sg.ev == 0 && sg.cancel == "" {
 		switch {
@@ -542,10 +561,22 @@ func (x *extraction) readEvidence(sg *segment) {
 			sg.cancel = "sport"
 		case sctx&(1<<cFootage) != 0:
 			sg.cancel = "drone footage or photography"
+		case sctx&(1<<cVisit) != 0:
+			sg.cancel = "visit"
 		}
 	}
 	if ctx&(1<<cStrikeActor) != 0 {
-		sg.strike = true
+		// a US strike is the news unless it sits in a clause of cause
+		// ("hours after US strikes killed ..."): then the attack is
+		sa, resp := int32(-1), x.responseAt(sg)
+		for j := sg.h0; j < sg.h1; j++ {
+			if h := &x.hits[j]; !h.dead && h.p.cls == cStrikeActor {
+				sa = h.t0
+				break
+			}
+		}
+		sg.strike = !(resp >= 0 && sa > resp)
+		sg.response = resp
 	}
 	if sg.cancel != "" {
 		x.reasons = append(x.reasons, sg.cancel)

@@ -107,6 +107,8 @@ func (x *extraction) fill(a *evAcc, pub time.Time) Event {
 	switch {
 	case a.site >= 0 && a.inferred:
 		conf = 0.4
+	case a.site < 0 && x.m.regions[a.region].Kind == "country":
+		conf = 0.05
 	case a.site < 0:
 		conf = 0.2
 	}
@@ -139,11 +141,11 @@ func (x *extraction) fill(a *evAcc, pub time.Time) Event {
 func (x *extraction) projectiles(w int32) (int, int32, int32) {
 	h := &x.hits[w]
 	for t := h.t0 - 1; t >= h.t0-5 && t >= 0 && x.sameSentence(t, h.t0); t-- {
-		if v := x.tokNum(t); v > 0 {
+		if v, s := x.numBefore(t); v > 0 {
 			if v >= 1900 && v <= 2100 {
 				return 0, 0, 0
 			}
-			return int(v), t, t + 1
+			return int(v), s, t + 1
 		}
 		switch x.tokText(t) {
 		case "at", "least", "more", "than", "some", "about", "around", "nearly", "almost", "over", "up", "to", "of",
@@ -274,8 +276,8 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 				"critically", "suffered", "sustained", "later", "also", "who", "are", "is", "being", "minor", "were later":
 				continue
 			}
-			if q := x.tokNum(k); q > 0 && groups == 0 && k == t-1 {
-				return int(q), k, k + 1 // "two dead"
+			if q, s := x.numBefore(k); q > 0 && groups == 0 && k == t-1 {
+				return int(q), s, k + 1 // "two dead"
 			}
 			break
 		}
@@ -286,8 +288,8 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 		q := -1
 		qt := vh.t0
 		for k := vh.t0 - 1; k >= vh.t0-3 && k >= 0; k-- {
-			if n := x.tokNum(k); n > 0 && x.f.toks[k].num < 1900 {
-				q, qt = int(n), k
+			if n, s := x.numBefore(k); n > 0 && x.f.toks[k].num < 1900 {
+				q, qt = int(n), s
 				break
 			}
 			if w := x.tokText(k); w == "a" || w == "an" {
@@ -361,6 +363,21 @@ func (x *extraction) casualties(ev *Event, sg *segment) {
 				continue
 			}
 			w := x.hitText(int32(j))
+			switch x.negated(h.t0) {
+			case 1: // "no American personnel were hurt"
+				if killed || w == "casualties" {
+					if ev.Killed < 0 {
+						ev.Killed = 0
+					}
+				}
+				if !killed && ev.Wounded < 0 {
+					ev.Wounded = 0
+				}
+				ev.Evidence = append(ev.Evidence, x.hitSpan("casualties", int32(j)))
+				continue
+			case -1: // "it was not clear whether anyone was hurt"
+				continue
+			}
 			if w == "casualties" || w == "casualty" || w == "death toll" {
 				continue
 			}
@@ -394,6 +411,23 @@ func (x *extraction) casualties(ev *Event, sg *segment) {
 			}
 		}
 	}
+}
+
+// negated reports whether a casualty word at token t is denied (1: "no
+// one was hurt", "no US personnel were injured"), left open (-1: "unclear
+// whether anyone was hurt") or neither (0).
+func (x *extraction) negated(t int32) int {
+	for k := t - 1; k >= t-6 && k >= 0 && x.sameSentence(k, t); k-- {
+		switch x.tokText(k) {
+		case "clear", "unclear", "known", "whether", "if", "immediately", "word", "details", "information":
+			return -1
+		case "no", "not", "without", "nobody", "none", "neither", "لا", "لم", "دون", "بدون", "عدم":
+			return 1
+		case "and", "but", "while", "killing", "wounding", "injuring":
+			return 0
+		}
+	}
+	return 0
 }
 
 // actor finds the group that claimed the attack or was blamed for it: in

@@ -55,6 +55,7 @@ const (
 	cSiteNoun
 	cTarget
 	cBlock
+	cVisit
 	nClasses
 )
 
@@ -67,7 +68,7 @@ var cueClasses = map[string]class{
 	"footage": cFootage, "threat": cThreat, "foil": cFoil, "foilweak": cFoilWeak, "foilobj": cFoilObj,
 	"analysis": cAnalysis, "anniversary": cAnniversary, "generic": cGeneric, "response": cResponse,
 	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
-	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock,
+	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit,
 }
 
 // family groups classes whose overlapping hits compete: of two hits of one
