@@ -1,0 +1,433 @@
+// Package incident folds events into incidents: it decides whether an event
+// that the rules found is a new attack (alert), a report of an attack already
+// in the store (duplicate, known) or news about one (update), and explains
+// every decision in one line.
+//
+// It works inside one store transaction, so that the decision and its
+// consequences (the incident row, the report, the outbox entries) commit
+// together. It knows nothing of feeds, chat platforms or the clock: times
+// come with the event and the report.
+package incident
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/basewatch/basewatch/bot/store"
+	"github.com/basewatch/basewatch/rules"
+)
+
+// Actions a decision can take, as `replay` prints them.
+const (
+	Alert     = "alert"
+	Update    = "update"
+	Duplicate = "duplicate"
+	Known     = "known"
+	Ignored   = "ignored"
+)
+
+// Report is the item an event came from.
+type Report struct {
+	ItemID    string
+	Feed      string
+	Link      string
+	Title     string
+	Published time.Time
+}
+
+// Decision is what became of one event.
+type Decision struct {
+	Action   string
+	Reason   string
+	Incident store.Incident // after the decision; zero for Ignored
+	Changes  []string       // for Update: what changed, one line each
+	Event    rules.Event
+	Rule     string // rule that accepted the event, for Alert
+}
+
+// Decider matches events to incidents.
+type Decider struct {
+	Gazetteer *rules.Gazetteer
+	// Window is how far apart in time two reports of one attack may date
+	// the attack. Dates more than a day apart are never the same attack.
+	Window time.Duration
+	// BackgroundAge: an event dated this long before its report is history,
+	// not news, and never alerts.
+	BackgroundAge time.Duration
+}
+
+// Accept reports whether some rule wants an event to alert, and which.
+type Accept func(ev rules.Event) (rule string, ok bool, why string)
+
+// Decide folds ev, found in report r, into the incidents of tx.
+func (d *Decider) Decide(tx store.Tx, ev rules.Event, r Report, accept Accept) (Decision, error) {
+	dec := Decision{Event: ev}
+	date := ev.Date
+	if date.IsZero() {
+		date = civil(r.Published)
+	}
+	window := d.Window
+	if window < 24*time.Hour {
+		window = 24 * time.Hour
+	}
+	cands, err := tx.IncidentsBetween(date.Add(-window), date.Add(window))
+	if err != nil {
+		return dec, fmt.Errorf("incident: candidates: %w", err)
+	}
+	best, why := d.best(tx, ev, date, r, cands)
+	if best != nil {
+		return d.attach(tx, ev, r, *best, why)
+	}
+
+	age := civil(r.Published).Sub(date)
+	switch {
+	case ev.Background:
+		dec.Action, dec.Reason = Ignored, fmt.Sprintf("background mention of an attack on %s on %s that is not in the store: history, not news", ev.Site, date.Format("2006-01-02"))
+		return dec, nil
+	case d.BackgroundAge > 0 && age > d.BackgroundAge:
+		dec.Action, dec.Reason = Ignored, fmt.Sprintf("attack on %s dated %s, %d days before the report: history, not news", ev.Site, date.Format("2006-01-02"), int(age.Hours()/24))
+		return dec, nil
+	}
+	rule, ok, rwhy := accept(ev)
+	if !ok {
+		dec.Action, dec.Reason = Ignored, rwhy
+		return dec, nil
+	}
+
+	in := d.newIncident(tx, ev, date, r)
+	in.Rule = rule
+	in.Alerted = true
+	if err := tx.CreateIncident(&in); err != nil {
+		return dec, fmt.Errorf("incident: create: %w", err)
+	}
+	if err := tx.AddReport(store.Report{IncidentID: in.ID, ItemID: r.ItemID, Feed: r.Feed, Link: r.Link, Title: r.Title, Published: r.Published, Action: Alert, Added: "first report"}); err != nil {
+		return dec, fmt.Errorf("incident: report: %w", err)
+	}
+	dec.Action, dec.Incident, dec.Rule = Alert, in, rule
+	dec.Reason = fmt.Sprintf("new incident: no incident at %s within a day of %s; rule %s: %s", ev.Site, date.Format("2006-01-02"), rule, rwhy)
+	return dec, nil
+}
+
+// candidate scores: the lower the better.
+type scored struct {
+	in    store.Incident
+	score float64
+	why   string
+}
+
+func (d *Decider) best(tx store.Tx, ev rules.Event, date time.Time, r Report, cands []store.Incident) (*store.Incident, string) {
+	var ok []scored
+	for _, c := range cands {
+		gap := absDays(c.EventDate.Sub(date))
+		if gap > 1 {
+			continue // two attacks on one base two days apart are two incidents
+		}
+		place, placeWhy := d.samePlace(ev, c)
+		if !place {
+			continue
+		}
+		score := gap
+		why := fmt.Sprintf("%s, %s", placeWhy, dayGap(gap))
+		if a, b := weaponClass(ev.Weapon), weaponClass(c.SubEventType); a != "" && b != "" && a != b {
+			// Two weapons on one day at one base may be two attacks; only
+			// the reports' own words can join them.
+			sim := d.similarity(tx, c, r)
+			if sim < 0.3 {
+				continue
+			}
+			score += 0.5
+			why += fmt.Sprintf(", %s against %s but titles %.0f%% alike", ev.Weapon, c.SubEventType, sim*100)
+		}
+		if placeWhy != "same site" {
+			score += 0.25
+		}
+		ok = append(ok, scored{c, score, why})
+	}
+	if len(ok) == 0 {
+		return nil, ""
+	}
+	sort.SliceStable(ok, func(i, j int) bool { return ok[i].score < ok[j].score })
+	return &ok[0].in, ok[0].why
+}
+
+// samePlace reports whether an event and an incident can be at the same
+// place: the same or a related site, or a region that holds the site.
+func (d *Decider) samePlace(ev rules.Event, c store.Incident) (bool, string) {
+	switch {
+	case ev.SiteID != "" && ev.SiteID == c.SiteID:
+		return true, "same site"
+	case ev.SiteID != "" && c.SiteID != "" && d.Gazetteer != nil && d.Gazetteer.Related(ev.SiteID, c.SiteID):
+		return true, "related site " + c.Location
+	case ev.SiteID == "" && c.SiteID != "":
+		if d.siteInRegion(c.SiteID, ev.Region, ev.Country) {
+			return true, fmt.Sprintf("%s lies in %s", c.Location, regionName(ev))
+		}
+	case ev.SiteID != "" && c.SiteID == "":
+		if d.siteInRegion(ev.SiteID, c.Region, c.Country) {
+			return true, fmt.Sprintf("%s lies in %s", ev.Site, c.Location)
+		}
+	case ev.SiteID == "" && c.SiteID == "":
+		if ev.Region != "" && strings.EqualFold(ev.Region, c.Region) {
+			return true, "same region " + c.Region
+		}
+	}
+	return false, ""
+}
+
+func regionName(ev rules.Event) string {
+	if ev.Region != "" {
+		return ev.Region
+	}
+	return ev.Country
+}
+
+func (d *Decider) siteInRegion(siteID, region, country string) bool {
+	if d.Gazetteer == nil {
+		return false
+	}
+	s, ok := d.Gazetteer.Site(siteID)
+	if !ok {
+		return false
+	}
+	if country != "" && !strings.EqualFold(country, s.Country) {
+		return false
+	}
+	if region == "" || strings.EqualFold(region, s.Province) || strings.EqualFold(region, s.Country) {
+		return country != "" || region != ""
+	}
+	// Directional regions ("western Iraq") are as wide as the country: the
+	// rules resolved them to a site when only one site fits.
+	return country != "" && strings.Contains(strings.ToLower(region), strings.ToLower(s.Country))
+}
+
+// similarity is the best word-shingle likeness of r's title to the titles
+// of the incident's reports.
+func (d *Decider) similarity(tx store.Tx, c store.Incident, r Report) float64 {
+	reps, err := tx.Reports(c.ID)
+	if err != nil {
+		return 0
+	}
+	a := shingles(r.Title)
+	best := 0.0
+	for _, rep := range reps {
+		if s := jaccard(a, shingles(rep.Title)); s > best {
+			best = s
+		}
+	}
+	return best
+}
+
+// attach adds the report to an existing incident and decides whether it
+// changes it.
+func (d *Decider) attach(tx store.Tx, ev rules.Event, r Report, in store.Incident, why string) (Decision, error) {
+	dec := Decision{Event: ev}
+	orig := in
+	changes := merge(&in, ev)
+	action := Duplicate
+	switch {
+	case in.Known:
+		action = Known
+		why = "known incident " + in.ID + ": " + why
+	case len(changes) > 0 && in.Alerted:
+		action = Update
+		why = "updates incident " + in.ID + " (" + strings.Join(changes, "; ") + "): " + why
+	default:
+		why = "duplicate of incident " + in.ID + ": " + why
+	}
+	if in != orig {
+		if err := tx.UpdateIncident(&in); err != nil {
+			return dec, fmt.Errorf("incident: update %s: %w", in.ID, err)
+		}
+	}
+	added := "nothing new"
+	if len(changes) > 0 {
+		added = strings.Join(changes, "; ")
+	}
+	if err := tx.AddReport(store.Report{IncidentID: in.ID, ItemID: r.ItemID, Feed: r.Feed, Link: r.Link, Title: r.Title, Published: r.Published, Action: action, Added: added}); err != nil {
+		return dec, fmt.Errorf("incident: report: %w", err)
+	}
+	dec.Action, dec.Incident, dec.Reason = action, in, why
+	if action == Update {
+		dec.Changes = changes
+	}
+	return dec, nil
+}
+
+// merge folds what ev adds into in and says what changed.
+func merge(in *store.Incident, ev rules.Event) []string {
+	var changes []string
+	if in.SiteID == "" && ev.SiteID != "" {
+		changes = append(changes, fmt.Sprintf("site confirmed: %s", ev.Site))
+		in.SiteID, in.Location, in.Unconfirmed = ev.SiteID, ev.Site, ev.Unconfirmed
+		if ev.Region != "" {
+			in.Region = ev.Region
+		}
+	} else if in.Unconfirmed && ev.SiteID == in.SiteID && !ev.Unconfirmed {
+		changes = append(changes, fmt.Sprintf("site confirmed: %s", ev.Site))
+		in.Unconfirmed = false
+	}
+	if ev.Killed > max(in.Fatalities, 0) {
+		changes = append(changes, fmt.Sprintf("killed: %d → %d", max(in.Fatalities, 0), ev.Killed))
+		in.Fatalities = ev.Killed
+		if ev.Victims != "" {
+			in.Victims = ev.Victims
+		}
+	} else if in.Fatalities < 0 && ev.Killed == 0 {
+		in.Fatalities = 0
+	}
+	if ev.Wounded > max(in.Wounded, 0) {
+		changes = append(changes, fmt.Sprintf("wounded: %d → %d", max(in.Wounded, 0), ev.Wounded))
+		in.Wounded = ev.Wounded
+		if ev.Victims != "" && in.Victims == "" {
+			in.Victims = ev.Victims
+		}
+	} else if in.Wounded < 0 && ev.Wounded == 0 {
+		in.Wounded = 0
+	}
+	if ev.Actor != "" && (in.Actor == "" || (in.ActorRole != "claimed" && ev.ActorRole == "claimed" && ev.Actor != in.Actor)) {
+		verb := "blamed on"
+		if ev.ActorRole == "claimed" {
+			verb = "claimed by"
+		}
+		changes = append(changes, fmt.Sprintf("%s %s", verb, ev.Actor))
+		in.Actor, in.ActorRole = ev.Actor, ev.ActorRole
+	}
+	if ev.Projectiles > in.Projectiles && in.Projectiles > 0 {
+		changes = append(changes, fmt.Sprintf("projectiles: %d → %d", in.Projectiles, ev.Projectiles))
+	}
+	if ev.Projectiles > in.Projectiles {
+		in.Projectiles = ev.Projectiles
+	}
+	if (in.SubEventType == "" || in.SubEventType == "unknown") && ev.Weapon != "" && ev.Weapon != "unknown" {
+		in.SubEventType = ev.Weapon
+	}
+	return changes
+}
+
+// newIncident builds the incident an event opens. Its id is readable and
+// stable: the date and the site, with a counter when the day already has
+// one there.
+func (d *Decider) newIncident(tx store.Tx, ev rules.Event, date time.Time, r Report) store.Incident {
+	place := ev.SiteID
+	if place == "" {
+		place = slug(regionName(ev))
+	}
+	id := nextID(tx, date, place)
+	in := store.Incident{
+		ID:           id,
+		SiteID:       ev.SiteID,
+		Location:     ev.Site,
+		Region:       ev.Region,
+		Country:      ev.Country,
+		Unconfirmed:  ev.Unconfirmed || ev.SiteID == "",
+		EventDate:    date,
+		WindowStart:  date,
+		WindowEnd:    date.Add(24*time.Hour - time.Nanosecond),
+		SubEventType: ev.Weapon,
+		Projectiles:  ev.Projectiles,
+		Fatalities:   ev.Killed,
+		Wounded:      ev.Wounded,
+		Victims:      ev.Victims,
+		Actor:        ev.Actor,
+		ActorRole:    ev.ActorRole,
+		Summary:      r.Title,
+		Source:       r.Link,
+		FirstReport:  r.ItemID,
+	}
+	if in.Location == "" {
+		in.Location = regionName(ev)
+	}
+	if d.Gazetteer != nil && ev.SiteID != "" {
+		if s, ok := d.Gazetteer.Site(ev.SiteID); ok {
+			in.Latitude, in.Longitude = s.Lat, s.Lon
+			if in.Country == "" {
+				in.Country = s.Country
+			}
+			if in.Region == "" {
+				in.Region = s.Province
+			}
+		}
+	}
+	return in
+}
+
+// weaponClass groups weapons that outlets name interchangeably for one
+// attack: rockets, Katyushas and mortars are indirect fire; drones are
+// drones; ballistic missiles stand alone.
+func weaponClass(w string) string {
+	switch strings.ToLower(w) {
+	case "rocket", "katyusha", "mortar", "artillery", "indirect fire":
+		return "indirect"
+	case "drone", "uav":
+		return "drone"
+	case "ballistic missile":
+		return "ballistic"
+	case "ied", "explosive":
+		return "ied"
+	}
+	return "" // unknown or generic ("missile", "attack"): no contradiction
+}
+
+func civil(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func absDays(d time.Duration) float64 {
+	if d < 0 {
+		d = -d
+	}
+	return d.Hours() / 24
+}
+
+func dayGap(days float64) string {
+	switch {
+	case days == 0:
+		return "same day"
+	case days <= 1:
+		return "a day apart"
+	}
+	return fmt.Sprintf("%.0f days apart", days)
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
+
+func shingles(s string) map[string]bool {
+	words := strings.Fields(rules.Normalize(s))
+	set := map[string]bool{}
+	for i := 0; i+1 < len(words); i++ {
+		set[words[i]+" "+words[i+1]] = true
+	}
+	if len(words) == 1 {
+		set[words[0]] = true
+	}
+	return set
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for k := range a {
+		if b[k] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(a)+len(b)-n)
+}

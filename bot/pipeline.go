@@ -1,0 +1,215 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/basewatch/basewatch/bot/incident"
+	"github.com/basewatch/basewatch/bot/store"
+	"github.com/basewatch/basewatch/config"
+	"github.com/basewatch/basewatch/feeds"
+	"github.com/basewatch/basewatch/rules"
+)
+
+// Outcome is what became of one item: a decision per event, or one
+// Ignored decision when the item reports no attack, or Seen when it was
+// handed to the rules before.
+type Outcome struct {
+	Item      feeds.Item
+	Seen      bool
+	Decisions []incident.Decision
+}
+
+// payload is what the outbox keeps of a delivery; the message itself is
+// rendered from the incident at the time it is sent, so that an alert
+// still waiting in the outbox goes out with the latest facts.
+type payload struct {
+	Rule    string   `json:"rule,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
+	Changes []string `json:"changes,omitempty"`
+	Date    string   `json:"date,omitempty"` // recaps: YYYY-MM-DD
+	Empty   string   `json:"empty,omitempty"`
+	Digest  bool     `json:"digest,omitempty"`
+}
+
+// ProcessItem runs one item through the rules and, in one store
+// transaction, marks it seen, folds its events into incidents and queues
+// the alerts and updates they call for. An item already seen (by id, link,
+// or title on the same day) is not processed again.
+func (b *Bot) ProcessItem(ctx context.Context, it feeds.Item) (Outcome, error) {
+	out := Outcome{Item: it}
+	res := b.matcher.Extract(rules.Input{Title: it.Title, Summary: it.Summary, Content: it.Content, Language: it.Language, Published: it.Published})
+	now := b.now()
+	queued := 0
+	err := b.store.Update(ctx, func(tx store.Tx) error {
+		out.Decisions, out.Seen, queued = nil, false, 0
+		keys := it.Keys()
+		seen, err := tx.Seen(keys)
+		if err != nil {
+			return err
+		}
+		if len(seen) > 0 {
+			out.Seen = true
+			return nil
+		}
+		if err := tx.MarkSeen(it.Feed, keys, now); err != nil {
+			return err
+		}
+		if len(res.Events) == 0 {
+			out.Decisions = []incident.Decision{{Action: incident.Ignored, Reason: res.Reason}}
+			return nil
+		}
+		rep := incident.Report{ItemID: it.ID, Feed: it.Feed, Link: it.Link, Title: it.Title, Published: it.Published}
+		for _, ev := range res.Events {
+			var accepted []string
+			accept := func(ev rules.Event) (string, bool, string) {
+				names, why := b.accepting(ev, res.Text)
+				accepted = names
+				if len(names) == 0 {
+					return "", false, why
+				}
+				return names[0], true, why
+			}
+			dec, err := b.decider.Decide(tx, ev, rep, accept)
+			if err != nil {
+				return err
+			}
+			n, err := b.enqueue(tx, dec, accepted, it.ID)
+			if err != nil {
+				return err
+			}
+			queued += n
+			out.Decisions = append(out.Decisions, dec)
+		}
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("item %s: %w", it.ID, err)
+	}
+	b.logOutcome(out)
+	if queued > 0 {
+		b.nudge()
+	}
+	return out, nil
+}
+
+// enqueue queues the deliveries a decision calls for: an alert to every
+// target of every accepting rule whose severity it meets, and, for an
+// update, an update to every target that has the alert, or the alert to a
+// target whose severity the update now meets.
+func (b *Bot) enqueue(tx store.Tx, dec incident.Decision, accepted []string, itemID string) (int, error) {
+	n := 0
+	in := dec.Incident
+	switch dec.Action {
+	case incident.Alert:
+		p, _ := json.Marshal(payload{Rule: dec.Rule, Reason: dec.Reason})
+		for _, t := range b.targets(accepted) {
+			if !meets(in, t.MinSeverity) {
+				continue
+			}
+			for _, ch := range b.channels(t) {
+				added, err := tx.Enqueue(&store.Delivery{Key: alertKey(in.ID, t.Output, ch), Output: t.Output, Channel: ch, IncidentID: in.ID, Kind: "alert", Payload: p})
+				if err != nil {
+					return n, err
+				}
+				if added {
+					n++
+				}
+			}
+		}
+	case incident.Update:
+		p, _ := json.Marshal(payload{Rule: in.Rule, Changes: dec.Changes})
+		for _, t := range b.targets([]string{in.Rule}) {
+			if !meets(in, t.MinSeverity) {
+				continue
+			}
+			for _, ch := range b.channels(t) {
+				added, err := tx.Enqueue(&store.Delivery{Key: alertKey(in.ID, t.Output, ch), Output: t.Output, Channel: ch, IncidentID: in.ID, Kind: "alert", Payload: p})
+				if err != nil {
+					return n, err
+				}
+				if !added {
+					added, err = tx.Enqueue(&store.Delivery{Key: fmt.Sprintf("update:%s:%s:%s:%s", in.ID, t.Output, ch, itemID), Output: t.Output, Channel: ch, IncidentID: in.ID, Kind: "update", Payload: p})
+					if err != nil {
+						return n, err
+					}
+				}
+				if added {
+					n++
+				}
+			}
+		}
+	}
+	return n, nil
+}
+
+func alertKey(incidentID, output, channel string) string {
+	return fmt.Sprintf("alert:%s:%s:%s", incidentID, output, channel)
+}
+
+// targets lists the route targets of the named rules, each once.
+func (b *Bot) targets(ruleNames []string) []config.Target {
+	want := map[string]bool{}
+	for _, r := range ruleNames {
+		want[r] = true
+	}
+	seen := map[config.Target]bool{}
+	var out []config.Target
+	for _, r := range b.cfg.Routes {
+		if !want[r.Rule] {
+			continue
+		}
+		for _, t := range r.To {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// channels are the target's channel, else its output's default channels,
+// else the output's only channel ("").
+func (b *Bot) channels(t config.Target) []string {
+	if t.Channel != "" {
+		return []string{t.Channel}
+	}
+	for _, o := range b.cfg.Outputs {
+		if o.Name == t.Output && len(o.Channels) > 0 {
+			return o.Channels
+		}
+	}
+	return []string{""}
+}
+
+func meets(in store.Incident, severity string) bool {
+	switch severity {
+	case "killed":
+		return in.Fatalities > 0
+	case "wounded":
+		return in.Fatalities > 0 || in.Wounded > 0
+	}
+	return true
+}
+
+func (b *Bot) logOutcome(o Outcome) {
+	log := b.log.With(slog.String("feed", o.Item.Feed), slog.String("item", o.Item.ID))
+	if o.Seen {
+		log.Debug("item already seen")
+		return
+	}
+	for _, d := range o.Decisions {
+		attrs := []any{slog.String("action", d.Action), slog.String("reason", d.Reason)}
+		if d.Incident.ID != "" {
+			attrs = append(attrs, slog.String("incident", d.Incident.ID))
+		}
+		level := slog.LevelDebug
+		if d.Action == incident.Alert || d.Action == incident.Update {
+			level = slog.LevelInfo
+		}
+		log.Log(context.Background(), level, "decision", attrs...)
+	}
+}

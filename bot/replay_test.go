@@ -1,0 +1,195 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/basewatch/basewatch/bot"
+	"github.com/basewatch/basewatch/bot/incident"
+	"github.com/basewatch/basewatch/bot/store"
+	"github.com/basewatch/basewatch/config"
+)
+
+// replayConfig is one rule alerting on attacks on any site, no outputs.
+func replayConfig(t testing.TB) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse("replay.yaml", []byte("feeds: [{name: replay, url: none}]\nrules: [{name: attacks}]\n"), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// replay runs items through a fresh SQLite store holding the known
+// incidents, and returns the decisions.
+func replay(t testing.TB, itemsPath, knownPath string) []bot.Decision {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "replay.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	b, err := bot.New(replayConfig(t), st, bot.Options{Owner: "test", Logger: discard()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if knownPath != "" {
+		f, err := os.Open(knownPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins, errs := incident.ParseKnown(f, b.Gazetteer())
+		f.Close()
+		if len(errs) > 0 {
+			t.Fatalf("known: %v", errs)
+		}
+		if _, err := incident.Import(ctx, st, ins); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Open(itemsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := bot.ReadReplayItems(f, itemsPath)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := b.Replay(ctx, items, &out, nil); err != nil {
+		t.Fatal(err)
+	}
+	var ds []bot.Decision
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var d bot.Decision
+		if err := dec.Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+type label struct {
+	Date    string   `json:"date"`
+	Aliases []string `json:"aliases"`
+}
+
+// grade scores alerts as the project's evaluation does: an alert is right
+// when it is the first for a new incident its item mentions, at a site
+// whose name holds one of the incident's aliases, within a day of its date.
+func grade(t *testing.T, itemsPath, labelsPath string, ds []bot.Decision) (precision, recall float64) {
+	t.Helper()
+	raw, err := os.ReadFile(labelsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels struct{ Known, New map[string]label }
+	if err := json.Unmarshal(raw, &labels); err != nil {
+		t.Fatal(err)
+	}
+	mentions := map[string][]string{}
+	raw, err = os.ReadFile(itemsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var it struct {
+			GUID   string
+			Expect struct{ Mentions []string }
+		}
+		if err := json.Unmarshal([]byte(line), &it); err != nil {
+			t.Fatal(err)
+		}
+		mentions[it.GUID] = it.Expect.Mentions
+	}
+	wanted := map[string]bool{}
+	for _, ms := range mentions {
+		for _, m := range ms {
+			if _, ok := labels.New[m]; ok {
+				wanted[m] = true
+			}
+		}
+	}
+	alerted := map[string]bool{}
+	right, alerts := 0, 0
+	for _, d := range ds {
+		if d.Action != "alert" {
+			continue
+		}
+		alerts++
+		verdict := "wrong"
+		for _, m := range mentions[d.Item] {
+			l, isNew := labels.New[m]
+			if !isNew || alerted[m] || !siteIs(d.Site, l.Aliases) || !withinDay(d.Date, l.Date) {
+				continue
+			}
+			alerted[m] = true
+			right++
+			verdict = "right: " + m
+			break
+		}
+		t.Logf("alert %-6s %-28s %s %s", d.Item, d.Site, d.Date, verdict)
+	}
+	for m := range wanted {
+		if !alerted[m] {
+			t.Logf("missed %s", m)
+		}
+	}
+	if alerts > 0 {
+		precision = float64(right) / float64(alerts)
+	}
+	if len(wanted) > 0 {
+		recall = float64(right) / float64(len(wanted))
+	}
+	return precision, recall
+}
+
+func siteIs(site string, aliases []string) bool {
+	s := strings.ToLower(strings.ReplaceAll(site, "-", " "))
+	for _, a := range aliases {
+		if strings.Contains(s, strings.ToLower(strings.ReplaceAll(a, "-", " "))) {
+			return true
+		}
+	}
+	return false
+}
+
+func withinDay(got, want string) bool {
+	a, err1 := time.Parse("2006-01-02", got)
+	b, err2 := time.Parse("2006-01-02", want)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	d := a.Sub(b)
+	return d <= 24*time.Hour && d >= -24*time.Hour
+}
+
+// TestReplayCorpus replays the project's own labelled corpus (written for
+// these tests: other sites and years than anything the rules were built
+// from) and holds precision and recall of alerts.
+func TestReplayCorpus(t *testing.T) {
+	items := filepath.Join("testdata", "replay", "items.jsonl")
+	ds := replay(t, items, filepath.Join("testdata", "replay", "known.csv"))
+	seen := map[string]bool{}
+	for _, d := range ds {
+		seen[d.Item] = true
+	}
+	if len(seen) != 25 {
+		t.Errorf("decisions for %d items, want 25 (every item gets a line)", len(seen))
+	}
+	p, r := grade(t, items, filepath.Join("testdata", "replay", "labels.json"), ds)
+	t.Logf("precision %.3f recall %.3f", p, r)
+	if p < 0.9 || r < 0.9 {
+		t.Errorf("precision %.3f recall %.3f; want both ≥ 0.90", p, r)
+	}
+}
