@@ -18,6 +18,10 @@ import (
 // ErrNotFound is returned when a row asked for by key does not exist.
 var ErrNotFound = errors.New("store: not found")
 
+// ErrExists is returned by CreateIncident when an incident with the same ID
+// already exists.
+var ErrExists = errors.New("store: already exists")
+
 // FeedState is what basewatch remembers about one feed between polls and
 // across restarts.
 type FeedState struct {
@@ -100,6 +104,8 @@ type Delivery struct {
 	Ref         string // platform reference of the posted message (Slack ts, Discord message id)
 	CreatedAt   time.Time
 	SentAt      time.Time
+	LeaseOwner  string    // owner that claimed it; empty when not claimed
+	LeaseUntil  time.Time // end of the claim; zero when not claimed
 }
 
 // Tx is the view of the store inside one serialised write transaction. All
