@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/basewatch/basewatch/bot/incident"
+	"github.com/basewatch/basewatch/bot/metrics"
 	"github.com/basewatch/basewatch/bot/notify"
 	"github.com/basewatch/basewatch/bot/store"
 	"github.com/basewatch/basewatch/config"
@@ -42,6 +43,7 @@ type Options struct {
 	Outputs map[string]Output
 	Fetcher *feeds.Fetcher // nil: a default fetcher
 	Owner   string         // this process's name for leases; hostname-pid when empty
+	Metrics *metrics.Metrics // nil: no metrics
 }
 
 // Bot ties the stages together.
@@ -57,6 +59,7 @@ type Bot struct {
 	log     *slog.Logger
 	now     func() time.Time
 	owner   string
+	metrics *metrics.Metrics
 
 	mu       sync.Mutex
 	down     map[string]string // output name -> why it is down
@@ -85,6 +88,7 @@ func New(cfg *config.Config, st store.Store, opts Options) (*Bot, error) {
 		log:      opts.Logger,
 		now:      opts.Now,
 		owner:    opts.Owner,
+		metrics:  opts.Metrics,
 		down:     map[string]string{},
 		inFlight: map[string]bool{},
 		wake:     make(chan struct{}, 1),

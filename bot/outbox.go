@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/basewatch/basewatch/bot/metrics"
 	"github.com/basewatch/basewatch/bot/notify"
 	"github.com/basewatch/basewatch/bot/store"
 )
@@ -61,6 +62,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) bool {
 	ref, err := b.send(ctx, out, d)
 	now := b.now()
 	if err == nil {
+		b.metrics.Delivered(d.Output, d.Kind, metrics.ResultSent)
 		if err := b.store.MarkSent(bg, d.ID, ref, now); err != nil {
 			log.Error("outbox: mark sent", slog.Any("err", err))
 		}
@@ -82,6 +84,8 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) bool {
 	if after, ok := notify.RetryAfter(err); ok {
 		// The platform said how long to wait: wait exactly that, never drop.
 		log.Warn("rate limited", slog.Duration("retry_after", after))
+		b.metrics.Delivered(d.Output, d.Kind, metrics.ResultRateLimited)
+		b.metrics.RateLimited(d.Output, after)
 		_ = b.store.MarkRetry(bg, d.ID, now.Add(after), err.Error())
 		return false
 	}
@@ -96,6 +100,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) bool {
 	limit := b.retries(d.Output)
 	if !notify.Retryable(err) || d.Attempts >= limit {
 		log.Error("delivery failed", slog.Any("err", err), slog.Int("attempts", d.Attempts))
+		b.metrics.Delivered(d.Output, d.Kind, metrics.ResultFailed)
 		_ = b.store.MarkFailed(bg, d.ID, err.Error())
 		return false
 	}
@@ -103,6 +108,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) bool {
 	if backoff > retryMax || backoff <= 0 {
 		backoff = retryMax
 	}
+	b.metrics.Delivered(d.Output, d.Kind, metrics.ResultRetry)
 	log.Warn("delivery will be retried", slog.Any("err", err), slog.Int("attempts", d.Attempts), slog.Duration("backoff", backoff))
 	_ = b.store.MarkRetry(bg, d.ID, now.Add(backoff), err.Error())
 	return false

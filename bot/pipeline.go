@@ -89,6 +89,12 @@ func (b *Bot) ProcessItem(ctx context.Context, it feeds.Item) (Outcome, error) {
 		return out, fmt.Errorf("item %s: %w", it.ID, err)
 	}
 	b.logOutcome(out)
+	if !out.Seen {
+		b.metrics.Extracted(len(res.Events))
+		for _, d := range out.Decisions {
+			b.metrics.Decided(d.Action)
+		}
+	}
 	if queued > 0 {
 		b.nudge()
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/basewatch/basewatch/bot/metrics"
 	"github.com/basewatch/basewatch/bot/store"
 	"github.com/basewatch/basewatch/config"
 	"github.com/basewatch/basewatch/feeds"
@@ -94,10 +95,12 @@ func (b *Bot) PollFeed(ctx context.Context, f config.Feed) PollResult {
 	}()
 
 	st.LastPoll = now
+	start := time.Now()
 	resp, err := b.fetcher.Fetch(ctx, feeds.Request{
 		URL: b.feedURL(f), ETag: st.ETag, LastModified: st.LastModified,
 		Header: f.Headers, Timeout: time.Duration(f.Timeout), MaxBytes: int64(f.MaxSize),
 	})
+	b.metrics.Fetched(f.Name, fetchStatus(resp, err), time.Since(start))
 	var items []feeds.Item
 	if err == nil && !resp.NotModified {
 		items, err = feeds.Parse(f.Name, resp.Body, resp.ContentType, now)
@@ -156,6 +159,7 @@ func (b *Bot) PollFeed(ctx context.Context, f config.Feed) PollResult {
 		}
 		res.Outcomes = append(res.Outcomes, o)
 	}
+	b.metrics.NewItems(f.Name, res.New)
 	if err := b.store.SaveFeedState(context.WithoutCancel(ctx), st); err != nil {
 		res.Err = fmt.Errorf("feed %s: state: %w", f.Name, err)
 	}
@@ -198,4 +202,20 @@ func jitter(max time.Duration) time.Duration {
 		return 0
 	}
 	return time.Duration(rand.Int64N(int64(max)))
+}
+
+// fetchStatus is the metrics label of a fetch's outcome.
+func fetchStatus(resp *feeds.Response, err error) string {
+	var fe *feeds.Error
+	switch {
+	case err != nil && errors.As(err, &fe) && fe.Status > 0:
+		return metrics.FetchStatus(fe.Status)
+	case err != nil:
+		return metrics.StatusError
+	case resp.NotModified:
+		return metrics.StatusNotModified
+	case resp.Status == 0:
+		return metrics.StatusFile
+	}
+	return metrics.FetchStatus(resp.Status)
 }
