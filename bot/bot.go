@@ -41,8 +41,8 @@ type Options struct {
 	Logger  *slog.Logger
 	Now     func() time.Time // the clock; time.Now when nil
 	Outputs map[string]Output
-	Fetcher *feeds.Fetcher // nil: a default fetcher
-	Owner   string         // this process's name for leases; hostname-pid when empty
+	Fetcher *feeds.Fetcher   // nil: a default fetcher
+	Owner   string           // this process's name for leases; hostname-pid when empty
 	Metrics *metrics.Metrics // nil: no metrics
 }
 
