@@ -5,7 +5,7 @@ package rules
 type automaton struct {
 	cls     [256]uint8
 	ncls    int
-	delta   []int32 // delta[s*ncls+c]: next state; outBit set when that state ends a pattern
+	delta   []int32 // delta[s*ncls+c]: next state times ncls; outBit set when that state ends a pattern
 	outPat  []int32 // pattern that ends exactly at the state, or -1
 	dict    []int32 // next state on the failure chain that ends a pattern, or -1
 	patLen  []int32
@@ -92,9 +92,11 @@ func buildAutomaton(pats []string) *automaton {
 	// mark transitions into states that end a pattern (directly or on their
 	// failure chain) so the scan loop tests one bit
 	for i, t := range a.delta {
+		v := t * int32(a.ncls) // rows pre-multiplied: one add per byte
 		if a.outPat[t] >= 0 || a.dict[t] >= 0 {
-			a.delta[i] = t | outBit
+			v |= outBit
 		}
+		a.delta[i] = v
 	}
 	return a
 }
@@ -107,15 +109,15 @@ type rawMatch struct {
 
 // scan appends every occurrence of every pattern in text to out.
 func (a *automaton) scan(text []byte, out []rawMatch) []rawMatch {
-	s := int32(0)
+	s := int32(0) // row offset of the current state
 	ncls := int32(a.ncls)
 	delta := a.delta
 	cls := &a.cls
 	for i := 0; i < len(text); i++ {
-		s = delta[s*ncls+int32(cls[text[i]])]
+		s = delta[s+int32(cls[text[i]])]
 		if s&outBit != 0 {
 			s &^= outBit
-			for t := s; t >= 0; t = a.dict[t] {
+			for t := s / ncls; t >= 0; t = a.dict[t] {
 				if p := a.outPat[t]; p >= 0 {
 					out = append(out, rawMatch{int32(i + 1), p})
 				}

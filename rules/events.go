@@ -116,7 +116,6 @@ func (x *extraction) antecedent(si int32) int32 {
 // followed by a place outside the site ("in Beirut").
 func (x *extraction) weakCancelled(j int32, site int32) bool {
 	h := &x.hits[j]
-	id := x.m.g.sites[site].ID
 	for k := j + 1; k < int32(len(x.hits)); k++ {
 		o := &x.hits[k]
 		if o.t0 > h.t1+3 {
@@ -125,14 +124,7 @@ func (x *extraction) weakCancelled(j int32, site int32) bool {
 		if o.dead || o.p.cls != cRegion {
 			continue
 		}
-		r := &x.m.regions[o.p.val]
-		in := false
-		for _, s := range r.Sites {
-			if s == id {
-				in = true
-			}
-		}
-		if !in {
+		if !x.m.inRegion[o.p.val][site] {
 			return true
 		}
 	}
@@ -158,10 +150,8 @@ func (x *extraction) regionCandidate(si int32, first int) {
 		// a region that holds a site the segment names only says where it is
 		covers := false
 		for k := first; k < len(x.cands); k++ {
-			for _, s := range r.Sites {
-				if s == g.sites[x.cands[k].site].ID {
-					covers = true
-				}
+			if x.m.inRegion[h.p.val][x.cands[k].site] {
+				covers = true
 			}
 		}
 		if covers {
@@ -400,14 +390,14 @@ func (x *extraction) mergeInto(ci int) int32 {
 
 // samePlace reports whether candidate c can be the place of event a.
 func (x *extraction) samePlace(a *evAcc, c *cand) bool {
-	g := x.m.g
+	m := x.m
 	switch {
 	case a.site >= 0 && c.site >= 0:
-		return g.Related(g.sites[a.site].ID, g.sites[c.site].ID)
+		return m.related[a.site][c.site]
 	case a.site >= 0 && c.region >= 0:
-		return g.InRegion(g.sites[a.site].ID, x.m.regions[c.region].ID)
+		return m.inRegion[c.region][a.site]
 	case c.site >= 0 && a.region >= 0:
-		return g.InRegion(g.sites[c.site].ID, x.m.regions[a.region].ID)
+		return m.inRegion[a.region][c.site]
 	case a.region >= 0 && c.region >= 0:
 		return a.region == c.region
 	}

@@ -463,21 +463,31 @@ func (x *extraction) clauseBreak(a, b int32) int32 {
 	return b
 }
 
-var modals = map[string]bool{"will": true, "would": true, "could": true, "may": true, "might": true, "shall": true,
-	"to": true, "can": true, "cannot": true, "must": true, "should": true, "سوف": true, "لن": true, "ll": true}
+func isModal(w string) bool {
+	switch w {
+	case "will", "would", "could", "may", "might", "shall", "to", "can", "cannot", "must", "should", "سوف", "لن", "ll":
+		return true
+	}
+	return false
+}
 
-var modalFillers = map[string]bool{"not": true, "also": true, "again": true, "soon": true, "then": true, "be": true,
-	"never": true, "try": true, "attempt": true, "have": true, "it": true, "they": true}
+func isModalFiller(w string) bool {
+	switch w {
+	case "not", "also", "again", "soon", "then", "be", "never", "try", "attempt", "have", "it", "they":
+		return true
+	}
+	return false
+}
 
 // irrealis reports whether the verb at token t is governed by a modal or
 // "to": "will strike", "threatened to attack", "could be targeted".
 func (x *extraction) irrealis(t int32) bool {
 	for k := int32(1); k <= 3 && t-k >= 0 && x.sameSentence(t-k, t); k++ {
 		w := x.tokText(t - k)
-		if modals[w] {
+		if isModal(w) {
 			return true
 		}
-		if !modalFillers[w] {
+		if !isModalFiller(w) {
 			return false
 		}
 	}

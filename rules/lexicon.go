@@ -116,6 +116,8 @@ type Matcher struct {
 	regions  []Region
 	groups   []Group
 	siteIdx  map[string]int
+	inRegion [][]bool // inRegion[region][site]
+	related  [][]bool // related[site][site], the same site included
 	pool     sync.Pool
 }
 
@@ -189,6 +191,20 @@ func NewMatcher(g *Gazetteer) (*Matcher, error) {
 		}
 		for _, ph := range cl.phrases {
 			add(ph, p)
+		}
+	}
+	m.inRegion = make([][]bool, len(g.regions))
+	for i, r := range g.regions {
+		m.inRegion[i] = make([]bool, len(g.sites))
+		for _, id := range r.Sites {
+			m.inRegion[i][m.siteIdx[id]] = true
+		}
+	}
+	m.related = make([][]bool, len(g.sites))
+	for i := range g.sites {
+		m.related[i] = make([]bool, len(g.sites))
+		for j := range g.sites {
+			m.related[i][j] = g.Related(g.sites[i].ID, g.sites[j].ID)
 		}
 	}
 	sort.Strings(order)

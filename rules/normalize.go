@@ -74,6 +74,15 @@ func (f *folder) fold(src string) {
 		if c < utf8.RuneSelf {
 			switch asciiClass[c] {
 			case acLower:
+				if f.tokStart >= 0 && f.tokKind == 'a' {
+					// fast path: a letter inside a Latin word
+					if f.out[len(f.out)-1] != c {
+						f.out = append(f.out, c)
+						f.off = append(f.off, int32(i))
+					}
+					i++
+					continue
+				}
 				f.emit(c, int32(i), 'a')
 			case acUpper:
 				f.emit(c+('a'-'A'), int32(i), 'a')
@@ -93,6 +102,27 @@ func (f *folder) fold(src string) {
 				f.sep(' ', int32(i))
 			}
 			i++
+			continue
+		}
+		if c >= 0xD8 && c <= 0xDB && i+1 < len(src) && src[i+1]&0xC0 == 0x80 {
+			// fast path: the Arabic block, U+0600..U+06FF
+			a := &arabicTab[int(c&0x3)<<6|int(src[i+1]&0x3F)]
+			switch a.kind {
+			case arLetter:
+				if f.tokStart >= 0 && f.tokKind == 'r' {
+					f.out = append(f.out, a.b0, a.b1)
+					f.off = append(f.off, int32(i), int32(i))
+				} else {
+					f.emit(a.b0, int32(i), 'r')
+					f.out = append(f.out, a.b1)
+					f.off = append(f.off, int32(i))
+				}
+			case arDigit:
+				f.emit(a.b0, int32(i), 'd')
+			case arSep:
+				f.sep(a.b0, int32(i))
+			}
+			i += 2
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(src[i:])
@@ -348,6 +378,35 @@ func (f *folder) arabic(r rune, o int32) {
 	}
 	f.emitRune(r, o, 'r')
 }
+
+const (
+	arDrop = iota
+	arLetter
+	arDigit
+	arSep
+)
+
+// arabicTab folds U+0600..U+06FF, indexed by the low ten bits of the rune.
+var arabicTab = func() (t [256]struct{ kind, b0, b1 byte }) {
+	for r := rune(0x0600); r <= 0x06FF; r++ {
+		e := &t[r-0x0600]
+		var f folder
+		f.reset("")
+		f.arabic(r, 0)
+		f.endToken()
+		switch {
+		case len(f.out) == 2:
+			e.kind, e.b0, e.b1 = arLetter, f.out[0], f.out[1]
+		case len(f.out) == 1:
+			e.kind, e.b0 = arDigit, f.out[0]
+		case f.pend != 0:
+			e.kind, e.b0 = arSep, f.pend
+		default:
+			e.kind = arDrop
+		}
+	}
+	return t
+}()
 
 // other folds a non-ASCII rune outside the Arabic block, encoded as s.
 func (f *folder) other(r rune, s string, o int32) {

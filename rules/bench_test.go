@@ -1,0 +1,75 @@
+package rules
+
+import (
+	"bytes"
+	"testing"
+	"time"
+)
+
+// benchItem is about 1 KB of invented wire copy in English and Arabic.
+var benchItem = Input{
+	Title: "Rockets strike Ain al-Asad air base in western Iraq; two contractors hurt",
+	Summary: "At least eight Katyusha rockets slammed into the Ain al-Asad base in Anbar province late on Tuesday, " +
+		"wounding two civilian contractors, a coalition spokesman said. Air defences intercepted a drone over Erbil " +
+		"airport an hour later, with no injuries reported. A group calling itself Usbat al-Thaireen claimed the attack " +
+		"in a statement on Telegram. Iraqi security forces later found the launch site near the town of al-Baghdadi. " +
+		"The attack was the third on US forces in Iraq this week, officials said, and came days after the Pentagon " +
+		"announced a review of its troop presence. " +
+		"سقطت ثمانية صواريخ كاتيوشا على قاعدة عين الأسد الجوية غربي العراق مساء الثلاثاء، ما أدى إلى إصابة متعاقدَين مدنيين، " +
+		"وفق بيان للتحالف الدولي. وأعلنت الدفاعات الجوية إسقاط طائرة مسيرة قرب مطار أربيل الدولي دون وقوع إصابات.",
+	Published: time.Date(2022, 6, 8, 7, 0, 0, 0, time.UTC),
+}
+
+func benchText() string { return joinText(benchItem.Title, benchItem.Summary, benchItem.Content) }
+
+// BenchmarkExtract matches a 1 KB item against every alias and cue word and
+// extracts its events, normalisation included.
+func BenchmarkExtract(b *testing.B) {
+	m := testMatcher(b)
+	b.SetBytes(int64(len(benchText())))
+	b.ReportAllocs()
+	for b.Loop() {
+		res := m.Extract(benchItem)
+		if len(res.Events) == 0 {
+			b.Fatal("no event")
+		}
+	}
+}
+
+// BenchmarkFoldAndScan is the matching alone: folding plus the automaton.
+func BenchmarkFoldAndScan(b *testing.B) {
+	m := testMatcher(b)
+	text := benchText()
+	var f folder
+	var raw []rawMatch
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		f.fold(text)
+		raw = m.ac.scan(f.out, raw[:0])
+	}
+}
+
+// BenchmarkToLower is the floor: one bytes.ToLower pass over the same text.
+func BenchmarkToLower(b *testing.B) {
+	text := []byte(benchText())
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = bytes.ToLower(text)
+	}
+}
+
+// BenchmarkNewMatcher builds the automaton over the full gazetteer and cues.
+func BenchmarkNewMatcher(b *testing.B) {
+	g, err := LoadGazetteer(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NewMatcher(g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
