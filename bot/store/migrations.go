@@ -60,7 +60,7 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		base := path.Base(name)
 		num, _, ok := strings.Cut(base, "_")
 		n, err := strconv.Atoi(num)
-		if !ok || err != nil || n != i+1 {
+		if !ok || len(num) != 4 || err != nil || n != i+1 {
 			return nil, fmt.Errorf("store: migration %s: want a name starting with %04d_", base, i+1)
 		}
 		b, err := fs.ReadFile(fsys, name)

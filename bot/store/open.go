@@ -168,9 +168,6 @@ func openPostgres(ctx context.Context, dsn string) (*sqlStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %s", where, scrubPassword(err.Error(), dsn))
 	}
-	if cfg.Database == "" {
-		return nil, fmt.Errorf("store: open %s: no database name in the DSN", where)
-	}
 	where = fmt.Sprintf("postgres %s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(10)
