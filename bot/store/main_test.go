@@ -38,6 +38,10 @@ type pgEnv struct {
 var pg pgEnv
 
 func TestMain(m *testing.M) {
+	if role := os.Getenv(envHelper); role != "" {
+		// A child process started by testTwoProcesses.
+		os.Exit(runHelper(role))
+	}
 	os.Exit(runTests(m))
 }
 

@@ -37,6 +37,7 @@ func testStore(t *testing.T, b backend) {
 		{"ConcurrentCheckThenCreate", testConcurrentCheckThenCreate},
 		{"DeadOwnerLease", testDeadOwnerLease},
 		{"ConcurrentOpen", testConcurrentOpen},
+		{"TwoProcesses", testTwoProcesses},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {
