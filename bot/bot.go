@@ -148,22 +148,24 @@ func ruleSet(cs []config.Rule) []rules.Rule {
 // accepting returns the names of the rules that want ev to alert, and why
 // the first refused when none does.
 func (b *Bot) accepting(ev rules.Event, text string) ([]string, string) {
-	var names, whys []string
+	var names, refusals []string
+	first := ""
 	for _, r := range b.rules {
 		ok, why := r.Accepts(b.gaz, ev, text)
-		if ok {
+		switch {
+		case ok && first == "":
+			first = why
 			names = append(names, r.Name)
-			if len(whys) == 0 || len(names) == 1 {
-				whys = append([]string{why}, whys...)
-			}
-			continue
+		case ok:
+			names = append(names, r.Name)
+		default:
+			refusals = append(refusals, why)
 		}
-		whys = append(whys, fmt.Sprintf("rule %s: %s", r.Name, why))
 	}
 	if len(names) == 0 {
-		return nil, strings.Join(whys, "; ")
+		return nil, strings.Join(refusals, "; ")
 	}
-	return names, whys[0]
+	return names, first
 }
 
 func (b *Bot) nudge() {

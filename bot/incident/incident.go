@@ -106,7 +106,7 @@ func (d *Decider) Decide(tx store.Tx, ev rules.Event, r Report, accept Accept) (
 		return dec, fmt.Errorf("incident: report: %w", err)
 	}
 	dec.Action, dec.Incident, dec.Rule = Alert, in, rule
-	dec.Reason = fmt.Sprintf("new incident: no incident at %s within a day of %s; rule %s: %s", ev.Site, date.Format("2006-01-02"), rule, rwhy)
+	dec.Reason = fmt.Sprintf("new incident: nothing at %s within a day of %s; %s", ev.Site, date.Format("2006-01-02"), rwhy)
 	return dec, nil
 }
 
@@ -187,19 +187,17 @@ func (d *Decider) siteInRegion(siteID, region, country string) bool {
 	if d.Gazetteer == nil {
 		return false
 	}
+	if region != "" && d.Gazetteer.InRegion(siteID, region) {
+		return true
+	}
 	s, ok := d.Gazetteer.Site(siteID)
 	if !ok {
 		return false
 	}
-	if country != "" && !strings.EqualFold(country, s.Country) {
-		return false
-	}
-	if region == "" || strings.EqualFold(region, s.Province) || strings.EqualFold(region, s.Country) {
-		return country != "" || region != ""
-	}
-	// Directional regions ("western Iraq") are as wide as the country: the
-	// rules resolved them to a site when only one site fits.
-	return country != "" && strings.Contains(strings.ToLower(region), strings.ToLower(s.Country))
+	// A region the gazetteer does not list: the site's province or country
+	// by name.
+	return (region != "" && (strings.EqualFold(region, s.Province) || strings.EqualFold(region, s.Country))) ||
+		(region == "" && country != "" && strings.EqualFold(country, s.Country))
 }
 
 // similarity is the best word-shingle likeness of r's title to the titles

@@ -1,0 +1,221 @@
+package incident_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/basewatch/basewatch/bot/incident"
+	"github.com/basewatch/basewatch/bot/store"
+	"github.com/basewatch/basewatch/rules"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func acceptAll(rules.Event) (string, bool, string) { return "attacks", true, "accepted" }
+
+type step struct {
+	ev     rules.Event
+	title  string
+	action string
+	// same names the step whose incident this one must share ("" for none);
+	// other steps' incidents must differ.
+	same int
+}
+
+func site(g *rules.Gazetteer, id, date, weapon string) rules.Event {
+	s, ok := g.Site(id)
+	if !ok {
+		panic("no site " + id)
+	}
+	return rules.Event{SiteID: id, Site: s.Name, Country: s.Country, Region: s.Province, Date: day(date), Weapon: weapon, Killed: -1, Wounded: -1, Kind: "attack"}
+}
+
+func TestDecide(t *testing.T) {
+	g, err := rules.LoadGazetteer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withToll := func(ev rules.Event, k, w int) rules.Event { ev.Killed, ev.Wounded = k, w; return ev }
+	withActor := func(ev rules.Event, a string) rules.Event { ev.Actor, ev.ActorRole = a, "claimed"; return ev }
+	background := func(ev rules.Event) rules.Event { ev.Background = true; return ev }
+	region := func(name, country, date, weapon string) rules.Event {
+		return rules.Event{Site: name, Region: name, Country: country, Unconfirmed: true, Date: day(date), Weapon: weapon, Killed: -1, Wounded: -1, Kind: "attack"}
+	}
+	unconfirmed := func(ev rules.Event) rules.Event { ev.Unconfirmed = true; return ev }
+
+	tests := []struct {
+		name  string
+		known []store.Incident
+		steps []step
+	}{
+		{"first report alerts, second duplicates, toll updates", nil, []step{
+			{ev: site(g, "taji", "2022-06-03", "rocket"), title: "Rockets hit Camp Taji", action: "alert", same: -1},
+			{ev: site(g, "taji", "2022-06-03", "rocket"), title: "Camp Taji struck by rockets", action: "duplicate", same: 0},
+			{ev: withToll(site(g, "taji", "2022-06-03", "rocket"), 1, 2), title: "Soldier killed at Taji", action: "update", same: 0},
+			{ev: withToll(site(g, "taji", "2022-06-03", ""), 1, 2), title: "Toll unchanged", action: "duplicate", same: 0},
+			{ev: withActor(site(g, "taji", "2022-06-04", "rocket"), "Kataib Hezbollah"), title: "Group claims Taji attack", action: "update", same: 0},
+		}},
+		{"two days apart are two attacks", nil, []step{
+			{ev: site(g, "k1", "2023-05-01", "rocket"), title: "Rocket hits K-1", action: "alert", same: -1},
+			{ev: site(g, "k1", "2023-05-03", "rocket"), title: "Rockets hit K-1 again", action: "alert", same: -1},
+		}},
+		{"related site is the same attack", nil, []step{
+			{ev: site(g, "erbil-airport", "2023-07-06", "drone"), title: "Drone hits Erbil airport", action: "alert", same: -1},
+			{ev: site(g, "erbil-air-base", "2023-07-06", "drone"), title: "Coalition base at Erbil attacked by drone", action: "duplicate", same: 0},
+		}},
+		{"region report joins the site's incident", nil, []step{
+			{ev: site(g, "shaddadi", "2023-06-11", "drone"), title: "Drones strike al-Shaddadi base", action: "alert", same: -1},
+			{ev: region("Hasakah", "Syria", "2023-06-11", "drone"), title: "Base in Hasakah hit by drones", action: "duplicate", same: 0},
+		}},
+		{"unconfirmed site confirmed later", nil, []step{
+			{ev: unconfirmed(site(g, "ain-al-asad", "2023-03-03", "rocket")), title: "Base in Anbar hit by rockets", action: "alert", same: -1},
+			{ev: site(g, "ain-al-asad", "2023-03-03", "rocket"), title: "Rockets hit Ain al-Asad", action: "update", same: 0},
+		}},
+		{"missile strike and rocket barrage on one day are two attacks", nil, []step{
+			{ev: site(g, "erbil-air-base", "2022-03-13", "ballistic missile"), title: "Iranian missiles land near Erbil consulate", action: "alert", same: -1},
+			{ev: site(g, "erbil-air-base", "2022-03-13", "rocket"), title: "Katyusha barrage on coalition base at dawn", action: "alert", same: -1},
+		}},
+		{"known incident never alerts", []store.Incident{{SiteID: "tower-22", Location: "Tower 22", Country: "Jordan", EventDate: day("2024-01-28"), SubEventType: "drone", Fatalities: 3, Wounded: 40, Known: true}}, []step{
+			{ev: site(g, "tower-22", "2024-01-28", "drone"), title: "Drone kills three at Tower 22", action: "known", same: -1},
+		}},
+		{"background mention of an unknown attack never alerts", nil, []step{
+			{ev: background(site(g, "balad", "2021-04-18", "rocket")), title: "A timeline of attacks", action: "ignored", same: -1},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if _, err := incident.Import(ctx, st, tt.known); err != nil {
+				t.Fatal(err)
+			}
+			d := incident.Decider{Gazetteer: g, Window: 36 * time.Hour, BackgroundAge: 72 * time.Hour}
+			ids := make([]string, len(tt.steps))
+			for i, s := range tt.steps {
+				var dec incident.Decision
+				err := st.Update(ctx, func(tx store.Tx) error {
+					var err error
+					r := incident.Report{ItemID: s.title, Feed: "f", Title: s.title, Published: s.ev.Date.Add(20 * time.Hour)}
+					dec, err = d.Decide(tx, s.ev, r, acceptAll)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[i] = dec.Incident.ID
+				if dec.Action != s.action {
+					t.Errorf("step %d (%s): action %s, want %s (%s)", i, s.title, dec.Action, s.action, dec.Reason)
+				}
+				if dec.Reason == "" {
+					t.Errorf("step %d: no reason", i)
+				}
+				switch {
+				case s.same >= 0 && ids[i] != ids[s.same]:
+					t.Errorf("step %d: incident %q, want step %d's %q", i, ids[i], s.same, ids[s.same])
+				case s.same < 0 && ids[i] != "":
+					for j := 0; j < i; j++ {
+						if ids[j] == ids[i] {
+							t.Errorf("step %d: incident %q is step %d's, want a new one", i, ids[i], j)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestUpdateSaysWhatChanged(t *testing.T) {
+	ctx := context.Background()
+	g, _ := rules.LoadGazetteer(nil)
+	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d := incident.Decider{Gazetteer: g, Window: 36 * time.Hour}
+	first := site(g, "al-tanf", "2023-10-19", "drone")
+	later := first
+	later.Killed, later.Wounded, later.Actor, later.ActorRole = 0, 20, "Islamic Resistance in Iraq", "claimed"
+	var dec incident.Decision
+	for _, ev := range []rules.Event{first, later} {
+		if err := st.Update(ctx, func(tx store.Tx) error {
+			var err error
+			dec, err = d.Decide(tx, ev, incident.Report{ItemID: "x", Published: ev.Date}, acceptAll)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := strings.Join(dec.Changes, "; ")
+	if got != "wounded: 0 → 20; claimed by Islamic Resistance in Iraq" {
+		t.Errorf("changes = %q", got)
+	}
+	in, err := st.Incident(ctx, dec.Incident.ID)
+	if err != nil || in.Wounded != 20 || in.Fatalities != 0 || in.Actor != "Islamic Resistance in Iraq" {
+		t.Errorf("stored incident = %+v, %v", in, err)
+	}
+}
+
+func TestParseKnown(t *testing.T) {
+	g, _ := rules.LoadGazetteer(nil)
+	good := "date,site,weapon,killed,wounded,attribution,summary,source\n" +
+		"2020-03-11,Camp Taji,rocket,3,14,,Rockets on Taji,https://example.org/a\n" +
+		"2021-02-15,Erbil air base,rocket,1,9,Awliya al-Dam,Rockets on Erbil,https://example.org/b\n"
+	ins, errs := incident.ParseKnown(strings.NewReader(good), g)
+	if len(errs) > 0 || len(ins) != 2 || ins[0].SiteID != "taji" || ins[1].SiteID != "erbil-air-base" || !ins[0].Known {
+		t.Fatalf("ParseKnown = %+v, %v", ins, errs)
+	}
+	bad := good + "2021-13-01,Camp Taji,rocket,0,0,,,\n2021-01-01,Atlantis Base,rocket,0,0,,,\n2021-01-02,Camp Taji,rocket,many,0,,,\n"
+	ins, errs = incident.ParseKnown(strings.NewReader(bad), g)
+	if len(ins) != 2 || len(errs) != 3 {
+		t.Fatalf("bad rows: %d incidents, errors %v", len(ins), errs)
+	}
+	for i, want := range []string{"line 4: date \"2021-13-01\"", "line 5: unknown site \"Atlantis Base\"", "line 6: killed \"many\""} {
+		if !strings.Contains(errs[i].Error(), want) {
+			t.Errorf("error %d = %q, want %q", i, errs[i], want)
+		}
+	}
+	acled := "event_id_cnty,event_date,sub_event_type,actor1,location,latitude,longitude,source,notes,fatalities\n" +
+		"IRQ1,20 January 2024,Shelling/artillery/missile attack,Islamic Resistance in Iraq,Al Asad Air Base,33.79,42.44,Reuters,Ballistic missiles and rockets hit the base,0\n" +
+		"IRQ2,2024-02-01,Air/drone strike,Unidentified Armed Group,Hit,33.6,42.8,AFP,A drone struck near Tower 22 across the border,0\n"
+	ins, errs = incident.ParseKnown(strings.NewReader(acled), g)
+	if len(errs) > 0 || len(ins) != 2 {
+		t.Fatalf("ACLED: %+v %v", ins, errs)
+	}
+	if ins[0].SiteID != "ain-al-asad" || ins[0].SubEventType != "ballistic missile" || !ins[0].EventDate.Equal(day("2024-01-20")) {
+		t.Errorf("ACLED row 1 = %+v", ins[0])
+	}
+	if ins[1].SiteID != "tower-22" || ins[1].SubEventType != "drone" {
+		t.Errorf("ACLED row 2 (site from notes) = %+v", ins[1])
+	}
+}
+
+func TestSeedLoadsOnce(t *testing.T) {
+	ctx := context.Background()
+	g, _ := rules.LoadGazetteer(nil)
+	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	n, err := incident.LoadSeed(ctx, st, g)
+	if err != nil || n < 20 {
+		t.Fatalf("seed: %d, %v", n, err)
+	}
+	if n2, err := incident.LoadSeed(ctx, st, g); err != nil || n2 != 0 {
+		t.Errorf("second load added %d (%v)", n2, err)
+	}
+}
