@@ -29,9 +29,24 @@ func (x *extraction) tokText(i int32) string {
 	return unsafeString(x.f.out[t.start:t.end])
 }
 
-// tokNum returns the number token i gives (digits or a number word), or -1.
+// rawNum returns the number token i gives alone, or -1.
+func (x *extraction) rawNum(i int32) int32 {
+	if i < 0 || int(i) >= len(x.f.toks) || x.f.toks[i].ent {
+		return -1
+	}
+	if n := x.f.toks[i].num; n >= 0 {
+		return n
+	}
+	if h := x.hitAt(i, cNum); h >= 0 && x.hits[h].p.val > 0 {
+		return x.hits[h].p.val
+	}
+	return -1
+}
+
+// tokNum returns the number that starts at token i (digits, a number
+// word, or a compound "thirty four"), or -1.
 func (x *extraction) tokNum(i int32) int32 {
-	if i < 0 || int(i) >= len(x.f.toks) {
+	if i < 0 || int(i) >= len(x.f.toks) || x.f.toks[i].ent {
 		return -1
 	}
 	if n := x.f.toks[i].num; n >= 0 {
@@ -53,12 +68,12 @@ func (x *extraction) tokNum(i int32) int32 {
 // numBefore returns the number that ends at token i (the unit of a
 // compound "thirty four" belongs to the tens before it) and its first token.
 func (x *extraction) numBefore(i int32) (int32, int32) {
-	v := x.tokNum(i)
+	v := x.rawNum(i)
 	if v <= 0 {
 		return v, i
 	}
 	if v < 10 && i > 0 && x.sameSentence(i-1, i) {
-		if t := x.tokNum(i - 1); t >= 20 && t <= 90 && t%10 == 0 && x.f.toks[i-1].num < 0 {
+		if t := x.rawNum(i - 1); t >= 20 && t <= 90 && t%10 == 0 && x.f.toks[i-1].num < 0 {
 			return t + v, i - 1
 		}
 	}
@@ -165,9 +180,7 @@ func (x *extraction) findDates() {
 			}
 			if dayN < 0 && year < 0 {
 				// "in January", "since March", "last May": the most recent one
-				switch x.tokText(h.t0 - 1) {
-				case "in", "since", "last", "early", "late", "mid", "during", "until", "في", "منذ", "خلال":
-				default:
+				if !monthLeads.has(x.tokText(h.t0 - 1)) {
 					continue // "may", "march" alone: not a date
 				}
 				y := pub.Year()
@@ -263,8 +276,7 @@ func (x *extraction) findDates() {
 			v := x.tokNum(h.t0 - 1)
 			t0 := h.t0 - 1
 			if v < 0 {
-				switch x.tokText(h.t0 - 1) {
-				case "a", "an", "one":
+				if w := x.tokText(h.t0 - 1); articleWords.has(w) || w == "one" {
 					v = 1
 				}
 			}
@@ -279,7 +291,7 @@ func (x *extraction) findDates() {
 			case rel >= 0 && x.hits[rel].p.str == "earlier" && !ctx.IsZero():
 				add(dateExpr{t0: t0, t1: x.hits[rel].t1, date: shift(ctx, h.p.str, -int(v)), relative: true})
 			case rel >= 0 && x.hits[rel].p.str == "ago",
-				next == "after" || next == "on" || next == "since":
+				retroWords.has(next):
 				d := shift(pub, h.p.str, -int(v))
 				add(dateExpr{t0: t0, t1: h.t1 + 1, date: d, relative: true, vague: h.p.str != "day", latest: d, old: true})
 			}

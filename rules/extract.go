@@ -210,7 +210,7 @@ func (x *extraction) collectHits() {
 					continue
 				}
 			}
-			if p.flags&fArt != 0 && !x.arabicArticleBefore(start) {
+			if p.flags&fArt != 0 && !x.arabicArticleBefore(start, r.end) {
 				continue
 			}
 			x.hits = append(x.hits, hit{start: start, end: r.end, p: p})
@@ -303,15 +303,32 @@ func (x *extraction) collectHits() {
 		}
 	}
 	for i := range x.hits {
-		if h := &x.hits[i]; !h.dead && h.p.cls == cWeapon && h.p.flags&fWeak == 0 {
-			x.item.weapon = true
+		h := &x.hits[i]
+		if h.dead {
+			continue
+		}
+		switch h.p.cls {
+		case cWeapon:
+			if h.p.flags&fWeak == 0 {
+				x.item.weapon = true
+			}
+		case cSite, cRegion, cGroup:
+			for t := h.t0; t < h.t1; t++ {
+				x.f.toks[t].ent = true
+			}
 		}
 	}
 }
 
-// arabicArticleBefore reports whether the folded word at start was written
-// with the article (الأحد, بالأحد, للأحد).
-func (x *extraction) arabicArticleBefore(start int32) bool {
+// arabicArticleBefore reports whether the last folded word of the hit
+// [start, end) was written with the article (الأحد, بالأحد, للأحد).
+func (x *extraction) arabicArticleBefore(start, end int32) bool {
+	for i := end - 1; i > start; i-- {
+		if x.f.out[i] == ' ' {
+			start = i + 1
+			break
+		}
+	}
 	o := int(x.f.off[start])
 	if o < 4 {
 		return false
@@ -436,8 +453,7 @@ func (x *extraction) segment() {
 // segment ("in response to", "after", "following"), or -1.
 func (x *extraction) responseAt(sg *segment) int32 {
 	for t := sg.t0; t < sg.t1; t++ {
-		switch x.tokText(t) {
-		case "after", "following", "amid", "بعد", "عقب", "اثر":
+		if causeWords.has(x.tokText(t)) {
 			return t
 		}
 		if x.hitAt(t, cResponse) >= 0 {
@@ -452,8 +468,7 @@ func (x *extraction) responseAt(sg *segment) int32 {
 func (x *extraction) clauseBreak(a, b int32) int32 {
 	out := x.f.out
 	for t := b - 1; t >= a && t > 0; t-- {
-		switch x.tokText(t) {
-		case "and", "while", "then", "before", "و", "ثم", "بينما":
+		if clauseWords.has(x.tokText(t)) {
 			return t
 		}
 		if out[x.f.toks[t].start-1] == ',' {
@@ -463,31 +478,15 @@ func (x *extraction) clauseBreak(a, b int32) int32 {
 	return b
 }
 
-func isModal(w string) bool {
-	switch w {
-	case "will", "would", "could", "may", "might", "shall", "to", "can", "cannot", "must", "should", "سوف", "لن", "ll":
-		return true
-	}
-	return false
-}
-
-func isModalFiller(w string) bool {
-	switch w {
-	case "not", "also", "again", "soon", "then", "be", "never", "try", "attempt", "have", "it", "they":
-		return true
-	}
-	return false
-}
-
 // irrealis reports whether the verb at token t is governed by a modal or
 // "to": "will strike", "threatened to attack", "could be targeted".
 func (x *extraction) irrealis(t int32) bool {
 	for k := int32(1); k <= 3 && t-k >= 0 && x.sameSentence(t-k, t); k++ {
 		w := x.tokText(t - k)
-		if isModal(w) {
-			return true
+		if modalWords.has(w) || x.hitAt(t-k, cThreat) >= 0 {
+			return true // "will strike", "threatened to attack", "يهدد باستهداف"
 		}
-		if !isModalFiller(w) {
+		if !modalFillers.has(w) {
 			return false
 		}
 	}
@@ -496,8 +495,7 @@ func (x *extraction) irrealis(t int32) bool {
 
 func (x *extraction) hasFutureModal(sg *segment) bool {
 	for t := sg.t0; t < sg.t1; t++ {
-		switch x.tokText(t) {
-		case "will", "would", "could", "might", "shall", "سوف":
+		if futureWords.has(x.tokText(t)) {
 			return true
 		}
 	}

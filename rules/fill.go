@@ -138,8 +138,8 @@ func (x *extraction) fill(a *evAcc, pub time.Time) Event {
 
 // projectiles reads the number written before a weapon word: "at least ten
 // rockets", "14 rockets", "a barrage of 14 rockets", "عشرة صواريخ".
-func (x *extraction) projectiles(w int32) (int, int32, int32) {
-	h := &x.hits[w]
+func (x *extraction) projectiles(w0 int32) (int, int32, int32) {
+	h := &x.hits[w0]
 	for t := h.t0 - 1; t >= h.t0-5 && t >= 0 && x.sameSentence(t, h.t0); t-- {
 		if v, s := x.numBefore(t); v > 0 {
 			if v >= 1900 && v <= 2100 {
@@ -147,14 +147,11 @@ func (x *extraction) projectiles(w int32) (int, int32, int32) {
 			}
 			return int(v), s, t + 1
 		}
-		switch x.tokText(t) {
-		case "at", "least", "more", "than", "some", "about", "around", "nearly", "almost", "over", "up", "to", "of",
-			"barrage", "salvo", "volley", "katyusha", "grad", "107mm", "122mm", "107", "122", "mm", "explosive", "laden",
-			"armed", "attack", "suicide", "kamikaze", "unmanned", "small", "short", "range", "ballistic", "cruise", "way", "one",
-			"additional", "further", "another", "other", "اكثر", "من", "نحو", "حوالي":
+		switch w := x.tokText(t); {
+		case countFillers.has(w):
 			continue
-		case "a", "an", "single":
-			if t == h.t0-1 && !strings.HasSuffix(x.hitText(w), "s") {
+		case articleWords.has(w):
+			if t == h.t0-1 && !strings.HasSuffix(x.hitText(w0), "s") {
 				return 1, t, h.t1
 			}
 			return 0, 0, 0
@@ -178,16 +175,11 @@ func isArabicWord(s string) bool { return len(s) > 0 && s[0] >= 0xD8 && s[0] <= 
 
 // victimPlural reports whether a victim word is plural.
 func victimPlural(s string) bool {
-	switch s {
-	case "people", "personnel", "troops", "staff", "men", "women", "children", "family", "crew", "servicemen", "airmen", "peshmerga":
+	if pluralVictims.has(s) || strings.HasSuffix(s, "s") {
 		return true
 	}
-	if strings.HasSuffix(s, "s") {
-		return true
-	}
-	// Arabic sound and broken plurals
-	return strings.HasSuffix(s, "ين") || strings.HasSuffix(s, "ون") || s == "جنود" || s == "اطفال" || s == "نساء" ||
-		s == "اشخاص" || s == "عناصر" || s == "اجانب"
+	// Arabic sound plurals
+	return strings.HasSuffix(s, "ين") || strings.HasSuffix(s, "ون")
 }
 
 // victims reads a phrase of counted people that ends before token end
@@ -208,10 +200,10 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 				case x.tokNum(k) > 0 && !(x.f.toks[k].num >= 1900):
 					q = int(x.tokNum(k))
 					qt = k
-				case w == "a" || w == "an":
+				case articleWords.has(w):
 					q = 1
 					qt = k
-				case w == "at" || w == "least" || w == "more" || w == "than" || w == "about" || w == "some":
+				case quantityFillers.has(w):
 					continue
 				}
 				if q >= 0 {
@@ -245,7 +237,7 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 			total += q
 			if first < 0 {
 				first = min(t, qt)
-				if x.tokNum(first) < 0 && x.tokText(first) != "a" && x.tokText(first) != "an" {
+				if x.tokNum(first) < 0 && !articleWords.has(x.tokText(first)) {
 					first = start
 				}
 			}
@@ -271,9 +263,7 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 			if v >= 0 {
 				break
 			}
-			switch x.tokText(k) {
-			case "were", "was", "been", "have", "has", "had", "reportedly", "lightly", "slightly", "seriously",
-				"critically", "suffered", "sustained", "later", "also", "who", "are", "is", "being", "minor", "were later":
+			if victimFillers.has(x.tokText(k)) {
 				continue
 			}
 			if q, s := x.numBefore(k); q > 0 && groups == 0 && k == t-1 {
@@ -292,11 +282,11 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 				q, qt = int(n), s
 				break
 			}
-			if w := x.tokText(k); w == "a" || w == "an" {
+			if articleWords.has(x.tokText(k)) {
 				q, qt = 1, k
 				break
 			}
-			if isModifier(x.tokText(k)) {
+			if victimModifiers.has(x.tokText(k)) {
 				continue
 			}
 			break
@@ -323,16 +313,6 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 		return -1, 0, 0
 	}
 	return total, first, last
-}
-
-func isModifier(w string) bool {
-	switch w {
-	case "us", "american", "foreign", "civilian", "iraqi", "british", "coalition", "military", "security", "local",
-		"contract", "private", "other", "more", "least", "at", "than", "some", "about", "service", "kurdish",
-		"spanish", "french", "danish", "italian", "norwegian", "polish", "australian", "canadian", "german", "dutch":
-		return true
-	}
-	return false
 }
 
 // casualties reads killed and wounded from one segment into ev, keeping
@@ -378,12 +358,12 @@ func (x *extraction) casualties(ev *Event, sg *segment) {
 			case -1: // "it was not clear whether anyone was hurt"
 				continue
 			}
-			if w == "casualties" || w == "casualty" || w == "death toll" {
+			if w == "casualties" || w == "casualty" || w == "death tol" {
 				continue
 			}
 			n, t0, t1 := -1, int32(0), int32(0)
-			active := strings.HasSuffix(w, "ing") || w == "kills" || isArabicWord(w)
-			if active || w == "killed" || w == "wounded" || w == "injured" {
+			active := strings.HasSuffix(w, "ing") || w == "kils" || isArabicWord(w)
+			if active || activeCasualty.has(w) {
 				n, t0, t1 = x.victims(h.t1, true)
 			}
 			if n < 0 && !active {
@@ -418,12 +398,12 @@ func (x *extraction) casualties(ev *Event, sg *segment) {
 // whether anyone was hurt") or neither (0).
 func (x *extraction) negated(t int32) int {
 	for k := t - 1; k >= t-6 && k >= 0 && x.sameSentence(k, t); k-- {
-		switch x.tokText(k) {
-		case "clear", "unclear", "known", "whether", "if", "immediately", "word", "details", "information":
+		switch w := x.tokText(k); {
+		case openWords.has(w):
 			return -1
-		case "no", "not", "without", "nobody", "none", "neither", "لا", "لم", "دون", "بدون", "عدم":
+		case denyWords.has(w):
 			return 1
-		case "and", "but", "while", "killing", "wounding", "injuring":
+		case casualtyStops.has(w):
 			return 0
 		}
 	}
@@ -544,7 +524,7 @@ func (x *extraction) reason(evs []Event) string {
 		if h.dead {
 			continue
 		}
-		if h.p.cls == cSite || h.p.cls == cRegion && x.m.regions[h.p.val].Kind != "foreign" {
+		if h.p.cls == cSite || h.p.cls == cRegion && x.m.regions[h.p.val].Kind != "foreign" && x.m.regions[h.p.val].Kind != "country" {
 			named = true
 		}
 	}

@@ -28,6 +28,7 @@ type token struct {
 	start, end int32
 	sent       int32 // sentence index
 	num        int32 // value when the token is all digits, else -1
+	ent        bool  // inside a site or region name ("Tower 22"): not a count
 }
 
 // folder folds text into out and keeps, for every output byte, the offset of

@@ -1,0 +1,336 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// brief renders the events of a result as "site@date" (+"~bg" for
+// background, "!strike" for strikes), sorted, for table tests.
+func brief(res Result) string {
+	var out []string
+	for _, e := range res.Events {
+		id := e.SiteID
+		if id == "" {
+			id = "region:" + e.Site
+		}
+		s := id + "@" + e.Date.Format("2006-01-02")
+		if e.Date.IsZero() {
+			s = id + "@?"
+		}
+		if e.Kind == "strike" {
+			s = "!strike"
+		}
+		if e.Background {
+			s += "~bg"
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+type extractCase struct {
+	name    string
+	title   string
+	summary string
+	pub     string
+	want    string // brief(res)
+	reason  string // substring of res.Reason when want is ""
+}
+
+func runExtractCases(t *testing.T, cases []extractCase) {
+	t.Helper()
+	m := testMatcher(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := m.Extract(Input{Title: c.title, Summary: c.summary, Published: at(c.pub)})
+			if got := brief(res); got != c.want {
+				t.Errorf("events = %q, want %q (reason %q)\n%s", got, c.want, res.Reason, dump(res))
+			}
+			if c.reason != "" && !strings.Contains(res.Reason, c.reason) {
+				t.Errorf("reason = %q, want it to say %q", res.Reason, c.reason)
+			}
+			checkSpans(t, res)
+		})
+	}
+}
+
+func dump(res Result) string {
+	var b strings.Builder
+	for _, e := range res.Events {
+		fmt.Fprintf(&b, "  %s %s %s bg=%v unconf=%v w=%s p=%d k=%d wd=%d v=%q actor=%s/%s conf=%.2f\n", e.Kind, e.SiteID, e.Date.Format("2006-01-02"),
+			e.Background, e.Unconfirmed, e.Weapon, e.Projectiles, e.Killed, e.Wounded, e.Victims, e.Actor, e.ActorRole, e.Confidence)
+		for _, s := range e.Evidence {
+			fmt.Fprintf(&b, "    %s %q\n", s.Field, s.Text)
+		}
+	}
+	return b.String()
+}
+
+// checkSpans asserts that every span lies in the text and quotes it.
+func checkSpans(t *testing.T, res Result) {
+	t.Helper()
+	for _, e := range res.Events {
+		for _, s := range e.Evidence {
+			if s.Start < 0 || s.End > len(res.Text) || s.Start > s.End || res.Text[s.Start:s.End] != s.Text {
+				t.Fatalf("span %+v does not quote the text %q", s, res.Text)
+			}
+		}
+	}
+}
+
+func TestExtractAttacks(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{name: "site weapon verb in the title",
+			title: "Katyusha rockets hit Camp Taji north of Baghdad",
+			pub:   "2022-02-02T10:00:00Z", want: "taji@2022-02-02"},
+		{name: "weekday in the lead resolves against the publish date",
+			title:   "Drones target al-Tanf garrison in Syria",
+			summary: "Two drones were launched at the al-Tanf base near the Jordanian border on Friday, the coalition said.",
+			pub:     "2023-10-22T08:00:00Z", want: "al-tanf@2023-10-20"},
+		{name: "late on a weekday, published the next morning",
+			title: "Rocket attack on Harir air base", summary: "Three rockets landed inside Harir base late on Sunday.",
+			pub: "2022-05-16T05:00:00Z", want: "harir@2022-05-15"},
+		{name: "the base named in the title, the attack in the lead",
+			title:   "Conoco gas field: coalition statement",
+			summary: "Mortar rounds struck the base overnight, damaging a storage building.",
+			pub:     "2023-11-03T06:00:00Z", want: "conoco@2023-11-03"},
+		{name: "anaphora: the attack sentence names only the base",
+			title:   "Shaddadi base under fire",
+			summary: "The base hosts US and coalition personnel. An explosive-laden drone hit the base on Tuesday evening.",
+			pub:     "2024-01-10T09:00:00Z", want: "shaddadi@2024-01-09"},
+		{name: "intercepted drone counts as an attack",
+			title: "Air defences shoot down drone approaching Erbil airport",
+			pub:   "2022-09-01T21:00:00Z", want: "erbil-air-base@2022-09-01"},
+		{name: "spelling variants: Ayn al-Assad airbase",
+			title: "Missiles strike Ayn al-Assad airbase", pub: "2024-08-05T20:00:00Z", want: "ain-al-asad@2024-08-05"},
+		{name: "spelling variants: Rmeilan",
+			title: "Two rockets fell near the Rmeilan airstrip on Thursday", pub: "2023-03-24T09:00:00Z", want: "rumalyn@2023-03-23"},
+		{name: "explicit full date",
+			title: "Qayyarah airfield targeted", summary: "A mortar attack targeted the Q-West airfield south of Mosul on June 3, 2019.",
+			pub: "2019-06-04T09:00:00Z", want: "qayyarah@2019-06-03"},
+		{name: "two sites in one sentence are two events",
+			title: "Rockets hit Union III and Baghdad airport", summary: "Separate rocket salvos struck the Union III base and Baghdad International Airport on Monday night.",
+			pub: "2021-01-19T07:00:00Z", want: "biap@2021-01-18 union-iii@2021-01-18"},
+		{name: "related sites fold into one event",
+			title: "Drone hits Erbil air base beside the airport", pub: "2023-12-01T18:00:00Z", want: "erbil-air-base@2023-12-01"},
+		{name: "Arabic: attached prefixes and letter forms",
+			title:   "استهداف قاعدة حرير بطائرتين مسيرتين",
+			summary: "تعرضت قاعدة حرير الجوية شمال شرق أربيل مساء الاثنين لهجوم بطائرتين مسيرتين دون وقوع إصابات.",
+			pub:     "2023-10-24T06:00:00Z", want: "harir@2023-10-23"},
+		{name: "Arabic: rockets on al-Omar field, Thursday dawn",
+			title: "صواريخ تسقط في حقل العمر النفطي", summary: "سقطت ثلاثة صواريخ فجر الخميس داخل حقل العمر حيث تتمركز القوات الأمريكية.",
+			pub: "2023-11-09T07:00:00Z", want: "al-omar@2023-11-09"},
+		{name: "Arabic: Sunday needs the article",
+			title: "هجوم بالصواريخ على معسكر التاجي", summary: "سقط أحد الصواريخ قرب معسكر التاجي يوم الأحد.",
+			pub: "2020-06-16T10:00:00Z", want: "taji@2020-06-14"},
+	})
+}
+
+func TestExtractRegions(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{name: "a base in a province with one base resolves to it",
+			title: "Rockets hit a base in Anbar hosting US troops", pub: "2022-01-05T10:00:00Z", want: "ain-al-asad@2022-01-05"},
+		{name: "an outpost in a country with one outpost",
+			title: "Drone attack on an outpost in Jordan kills US soldiers", pub: "2024-01-29T06:00:00Z", want: "tower-22@2024-01-29"},
+		{name: "an air base in western Iraq",
+			title: "Drones target an air base in western Iraq", pub: "2023-10-18T06:00:00Z", want: "ain-al-asad@2023-10-18"},
+		{name: "a base in a province with several stays the region",
+			title: "Rockets target US base in Hasakah province", pub: "2023-10-30T06:00:00Z", want: "region:Hasakah@2023-10-30"},
+		{name: "a region with no site noun and no target is not a site",
+			title: "Rockets fall in Anbar province", pub: "2022-01-05T10:00:00Z", want: "", reason: "attack"},
+		{name: "a city named alone stays the city",
+			title: "Rockets hit Erbil, officials say", pub: "2022-03-13T05:00:00Z", want: "region:Erbil@2022-03-13"},
+		{name: "a convoy in a region is not a base",
+			title: "Roadside bomb hits convoy carrying coalition supplies in Salahuddin", pub: "2021-06-01T10:00:00Z", want: "", reason: ""},
+		{name: "a named site with a vague region beside it",
+			title: "Drone strikes Tower 22 near the Syrian border", pub: "2024-01-28T18:00:00Z", want: "tower-22@2024-01-28"},
+		{name: "US embassy in another country is not the Baghdad embassy",
+			title: "Rockets land near US embassy in Beirut", pub: "2023-06-01T10:00:00Z", want: "", reason: ""},
+		{name: "Green Zone is the embassy",
+			title: "Two Katyushas fall inside Baghdad's Green Zone", pub: "2020-11-18T01:00:00Z", want: "us-embassy-baghdad@2020-11-18"},
+	})
+}
+
+func TestExtractNotAttacks(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{name: "visit", title: "Defense secretary visits troops at Ain al-Asad",
+			summary: "He toured the flight line and met commanders.", pub: "2022-04-01T10:00:00Z", want: "", reason: "visit"},
+		{name: "sport", title: "Erbil SC strike late to beat Naft al-Wasat",
+			summary: "A header in stoppage time hit the net to win the league match for Erbil.", pub: "2022-04-01T10:00:00Z", want: ""},
+		{name: "exercise", title: "Coalition troops fire mortars in live-fire exercise at Besmaya",
+			pub: "2020-02-10T10:00:00Z", want: "", reason: "exercise"},
+		{name: "handover", title: "Coalition hands over K-1 air base to Iraqi forces",
+			summary: "The transfer ceremony marked the end of a withdrawal from the Kirkuk base.", pub: "2020-03-29T10:00:00Z", want: ""},
+		{name: "space launch", title: "Rocket launch puts a satellite into orbit from New Zealand",
+			summary: "The launch vehicle lifted off at dawn.", pub: "2022-07-13T10:00:00Z", want: ""},
+		{name: "drone footage", title: "Drone footage shows flooding near Balad air base",
+			summary: "A video filmed from the air shows the runway under water.", pub: "2022-01-20T10:00:00Z", want: "", reason: "footage"},
+		{name: "threat in the future tense", title: "Militia warns it will strike al-Tanf with drones",
+			summary: "The group said its fighters would target the garrison unless US forces leave.", pub: "2023-11-01T10:00:00Z", want: "", reason: "future"},
+		{name: "Arabic threat", title: "فصيل مسلح يهدد باستهداف قاعدة عين الأسد بالصواريخ",
+			pub: "2023-11-01T10:00:00Z", want: "", reason: "threat"},
+		{name: "foiled before launch", title: "Police seize rocket launchers aimed at Balad air base",
+			summary: "Officers defused the rockets, which were primed to fire, in an orchard near the base.", pub: "2021-05-04T10:00:00Z", want: "", reason: "foiled"},
+		{name: "heart attack is not an attack", title: "Contractor at Union III dies of heart attack",
+			pub: "2021-05-04T10:00:00Z", want: ""},
+		{name: "analysis without a specific attack", title: "Analysis: why drones keep hitting bases in Syria",
+			summary: "Dozens of drone attacks have targeted al-Omar and Conoco since October.", pub: "2023-12-15T10:00:00Z", want: ""},
+		{name: "generic history", title: "Ain al-Asad has been repeatedly targeted by rockets",
+			pub: "2022-04-01T10:00:00Z", want: ""},
+		{name: "US strike on militias", title: "US warplanes strike Kataib Hezbollah facilities in Syria",
+			summary: "The strikes targeted weapons storage sites used by Iran-backed militias.", pub: "2024-02-03T10:00:00Z", want: "!strike", reason: "US strike"},
+		{name: "US strike citing an attack: the attack is background",
+			title:   "US strikes militia headquarters after drone attack on Tower 22",
+			summary: "American aircraft hit command centres in retaliation for the drone attack that struck Tower 22 last weekend.",
+			pub:     "2024-02-03T10:00:00Z", want: "!strike tower-22@?~bg"},
+		{name: "attack after a US strike is news",
+			title: "Rockets hit Ain al-Asad hours after US strikes on militia sites",
+			pub:   "2023-10-27T10:00:00Z", want: "ain-al-asad@2023-10-27"},
+		{name: "Arabic US strike", title: "غارات أمريكية على مقرات كتائب حزب الله في القائم",
+			pub: "2024-02-03T10:00:00Z", want: "!strike"},
+		{name: "no site at all", title: "Iraqi parliament debates budget", pub: "2022-04-01T10:00:00Z", want: "", reason: "no site named"},
+		{name: "attack with no site", title: "Rocket attack reported, location unclear", pub: "2022-04-01T10:00:00Z", want: "", reason: "no site"},
+		{name: "Bashar al-Assad is not Ain al-Asad", title: "Forces loyal to Bashar al-Assad shelled rebel towns",
+			pub: "2019-05-10T10:00:00Z", want: ""},
+	})
+}
+
+func TestExtractBackground(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{name: "anniversary", title: "Two years on, Taji rocket attack survivors remember",
+			summary: "The March 2020 rockets killed two Americans and a Briton.", pub: "2022-03-11T10:00:00Z", want: "taji@2020-03-11~bg"},
+		{name: "a year after",
+			title: "A year after the drone attack on Tower 22, families seek answers", pub: "2025-01-28T10:00:00Z", want: "tower-22@2024-01-28~bg"},
+		{name: "dated well before publication", title: "Report details the Erbil airport drone attack of September 11, 2021",
+			pub: "2021-10-30T10:00:00Z", want: "erbil-air-base@2021-09-11~bg"},
+		{name: "last week is history", title: "Investigators examine last week's rocket attack on Balad air base",
+			pub: "2021-05-10T10:00:00Z", want: "balad@?~bg"},
+		{name: "chronology: each entry with its own date, the lead is news",
+			title: "Attacks on US forces in Syria mount",
+			summary: "Tuesday's drone strike on the Conoco base is the latest. On October 19, drones targeted al-Tanf. " +
+				"Two days later rockets hit the Green Village base, and on the 26th of that month a drone was shot down near Shaddadi.",
+			pub:  "2023-11-08T10:00:00Z",
+			want: "al-omar@2023-10-21~bg al-tanf@2023-10-19~bg conoco@2023-11-07 shaddadi@2023-10-26~bg"},
+		{name: "chronology across years carries the year forward",
+			title:   "A timeline of attacks on Baghdad airport",
+			summary: "On December 3, 2019, rockets hit the Victory base. On January 5, rockets landed near the airport again. On May 30 a rocket fell inside the compound.",
+			pub:     "2021-02-01T10:00:00Z",
+			want:    "biap@2019-12-03~bg biap@2020-01-05~bg biap@2020-05-30~bg"},
+	})
+}
+
+func TestExtractFields(t *testing.T) {
+	m := testMatcher(t)
+	cases := []struct {
+		name, title, summary, pub string
+		check                     func(t *testing.T, e Event)
+	}{
+		{"projectiles and weapon", "At least ten Grad rockets slammed into K-1 air base", "", "2020-12-01T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "weapon", e.Weapon, "rocket")
+			eq(t, "projectiles", e.Projectiles, 10)
+		}},
+		{"a barrage of N", "Al-Tanf hit by a barrage of 16 rockets", "", "2023-10-25T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "projectiles", e.Projectiles, 16)
+		}},
+		{"compound number words", "Thirty-two rockets fell on Taji", "", "2020-03-14T18:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "projectiles", e.Projectiles, 32)
+		}},
+		{"Arabic projectiles", "سقوط خمسة صواريخ على قاعدة بلد", "", "2021-04-18T18:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "projectiles", e.Projectiles, 5)
+			eq(t, "weapon", e.Weapon, "rocket")
+		}},
+		{"killed with victims", "Rockets hit Camp Taji, killing three Americans and a Dane", "", "2020-03-12T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "killed", e.Killed, 4)
+			eq(t, "victims", e.Victims, "three Americans and a Dane")
+		}},
+		{"killed and wounded counts", "Drone attack on Tower 22 kills three US soldiers",
+			"The one-way drone struck the outpost on Sunday, wounding 34 service members and two contractors.", "2024-01-29T10:00:00Z", func(t *testing.T, e Event) {
+				eq(t, "killed", e.Killed, 3)
+				eq(t, "wounded", e.Wounded, 36)
+				eq(t, "weapon", e.Weapon, "drone")
+				eq(t, "date", e.Date.Format("2006-01-02"), "2024-01-28")
+			}},
+		{"subject before the verb", "Rockets strike Balad air base", "Two contractors were lightly wounded.", "2021-04-18T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "wounded", e.Wounded, 2)
+		}},
+		{"no casualties", "Mortar rounds hit al-Omar base; no casualties", "", "2023-11-02T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "killed", e.Killed, 0)
+			eq(t, "wounded", e.Wounded, 0)
+			eq(t, "weapon", e.Weapon, "mortar")
+		}},
+		{"no one hurt by negation", "Drone shot down over Harir base", "No American personnel were hurt, an official said.", "2023-11-02T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "wounded", e.Wounded, 0)
+		}},
+		{"casualties unknown", "Rockets hit Union III", "It was not immediately clear whether anyone was hurt.", "2021-01-02T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "killed", e.Killed, -1)
+			eq(t, "wounded", e.Wounded, -1)
+		}},
+		{"claimed", "Drones target Rumalyn base",
+			"The Islamic Resistance in Iraq claimed responsibility for the attack in a statement.", "2023-10-26T10:00:00Z", func(t *testing.T, e Event) {
+				eq(t, "actor", e.Actor, "islamic-resistance-in-iraq")
+				eq(t, "role", e.ActorRole, "claimed")
+			}},
+		{"blamed", "Rockets hit US embassy compound in Baghdad",
+			"Washington blamed Kataib Hezbollah for the attack.", "2020-01-27T10:00:00Z", func(t *testing.T, e Event) {
+				eq(t, "actor", e.Actor, "kataib-hezbollah")
+				eq(t, "role", e.ActorRole, "blamed")
+			}},
+		{"Arabic claim", "المقاومة الإسلامية في العراق تتبنى استهداف قاعدة التنف بطائرة مسيرة", "", "2023-10-27T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "actor", e.Actor, "islamic-resistance-in-iraq")
+			eq(t, "weapon", e.Weapon, "drone")
+		}},
+		{"ballistic missiles beat missiles", "Iranian ballistic missiles land near the US consulate in Erbil", "", "2022-03-13T02:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "site", e.SiteID, "us-consulate-erbil")
+			eq(t, "weapon", e.Weapon, "ballistic missile")
+		}},
+		{"explicit site is confident, inferred less", "Rockets hit Ain al-Asad air base", "", "2022-01-01T10:00:00Z", func(t *testing.T, e Event) {
+			if e.Confidence < 0.8 || e.Unconfirmed {
+				t.Errorf("confidence %.2f unconfirmed %v", e.Confidence, e.Unconfirmed)
+			}
+		}},
+		{"inferred site is unconfirmed", "Rockets hit a base in Anbar hosting US troops", "", "2022-01-01T10:00:00Z", func(t *testing.T, e Event) {
+			if !e.Unconfirmed || e.Confidence >= 0.8 {
+				t.Errorf("confidence %.2f unconfirmed %v", e.Confidence, e.Unconfirmed)
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := m.Extract(Input{Title: c.title, Summary: c.summary, Published: at(c.pub)})
+			checkSpans(t, res)
+			var attacks []Event
+			for _, e := range res.Events {
+				if e.Kind == "attack" {
+					attacks = append(attacks, e)
+				}
+			}
+			if len(attacks) != 1 {
+				t.Fatalf("got %d attack events, want 1 (reason %q)\n%s", len(attacks), res.Reason, dump(res))
+			}
+			c.check(t, attacks[0])
+			if t.Failed() {
+				t.Log(dump(res))
+			}
+		})
+	}
+}
+
+func eq[T comparable](t *testing.T, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
