@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -72,17 +73,28 @@ func (b *Bot) scheduleRecaps(ctx context.Context, c *cron.Cron, o config.Output)
 	if err != nil {
 		return
 	}
-	loc, err := time.LoadLocation(o.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	r := *o.Recap
 	name := o.Name
 	c.Schedule(sched, cron.FuncJob(func() {
-		now := b.now().In(loc)
-		date := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-		if _, err := b.QueueRecap(ctx, name, r.Channel, date, r.Empty); err != nil {
+		if _, err := b.QueueRecapToday(ctx, name); err != nil {
 			b.log.Error("recap", slog.String("output", name), slog.Any("err", err))
 		}
 	}))
+}
+
+// QueueRecapToday queues the recap of today, as the date reads in the
+// output's timezone, on the output's recap channel.
+func (b *Bot) QueueRecapToday(ctx context.Context, output string) (bool, error) {
+	for _, o := range b.cfg.Outputs {
+		if o.Name != output || o.Recap == nil {
+			continue
+		}
+		loc, err := time.LoadLocation(o.Timezone)
+		if err != nil {
+			loc = time.UTC
+		}
+		now := b.now().In(loc)
+		date := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		return b.QueueRecap(ctx, o.Name, o.Recap.Channel, date, o.Recap.Empty)
+	}
+	return false, fmt.Errorf("recap: output %q has no recap configured", output)
 }

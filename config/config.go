@@ -104,7 +104,6 @@ type Output struct {
 	JSON     bool     `yaml:"json"` // console: one JSON object a line
 	Retries  int      `yaml:"retries"`
 	Recap    *Recap   `yaml:"recap"`
-	Digest   *Digest  `yaml:"digest"`
 	Channels []string `yaml:"channels"` // default channels when a route names none
 }
 
@@ -113,12 +112,6 @@ type Recap struct {
 	Schedule string `yaml:"schedule"` // cron spec, CRON_TZ= honoured
 	Channel  string `yaml:"channel"`
 	Empty    string `yaml:"empty"` // posted on a day with no incidents; empty: post nothing
-}
-
-// Digest posts the incidents of the last 7 days on a schedule.
-type Digest struct {
-	Schedule string `yaml:"schedule"`
-	Channel  string `yaml:"channel"`
 }
 
 // Route sends a rule's alerts to outputs.

@@ -183,11 +183,6 @@ func validate(d *decoder, c *Config, _ *yaml.Node) {
 				at(p+".recap.schedule", "%v", err)
 			}
 		}
-		if o.Digest != nil {
-			if _, err := ParseSchedule(o.Digest.Schedule); err != nil {
-				at(p+".digest.schedule", "%v", err)
-			}
-		}
 	}
 
 	used := map[string]bool{}
@@ -211,7 +206,7 @@ func validate(d *decoder, c *Config, _ *yaml.Node) {
 		}
 	}
 	for i, o := range c.Outputs {
-		if o.Name != "" && !used[o.Name] && o.Recap == nil && o.Digest == nil {
+		if o.Name != "" && !used[o.Name] && o.Recap == nil {
 			at(fmt.Sprintf("outputs[%d].name", i), "output %q is used by no route", o.Name)
 		}
 	}
