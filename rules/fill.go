@@ -227,6 +227,14 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 				}
 				break
 			}
+			// "American service members": the victim word runs on
+			for {
+				nv := x.hitAt(x.hits[v].t1, cVictim)
+				if nv < 0 || x.hits[nv].t1-start > 5 {
+					break
+				}
+				v = nv
+			}
 			vh := &x.hits[v]
 			if q < 0 {
 				q = 1
