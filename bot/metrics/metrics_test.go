@@ -323,3 +323,11 @@ func count(t *testing.T, reg prometheus.Gatherer, name string) int {
 	}
 	return 0
 }
+
+func BenchmarkFetched(b *testing.B) {
+	m := New(prometheus.NewRegistry())
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Fetched("wire-english", StatusNotModified, 40*time.Millisecond)
+	}
+}

@@ -63,7 +63,8 @@ func fixture() Snapshot {
 				Fatalities: 3, Wounded: 40, Actor: "a militia", ActorRole: "blamed",
 				Source: "javascript:alert(document.cookie)"},
 			{ID: "2023-10-17-al-tanf", SiteID: "al-tanf", Location: "Al-Tanf Garrison", Country: "Syria",
-				EventDate: day(2023, 10, 17), SubEventType: "drone", Fatalities: 0, Wounded: 0, Known: true},
+				EventDate: day(2023, 10, 17), SubEventType: "drone", Fatalities: 0, Wounded: 0, Known: true,
+				Source: "shipped seed list"},
 		},
 		OnThisDate: notify.Recap{Date: day(2024, 3, 5), Lines: []notify.RecapLine{
 			{IncidentID: "2021-03-05-ain-al-asad", Year: 2021, Site: "Ain al-Asad Air Base", Weapon: "rocket",

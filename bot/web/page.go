@@ -70,8 +70,9 @@ type incidentRow struct {
 	Weapon      string
 	Toll        string // "" when unknown
 	Actor       string // "Claimed by X", "Blamed on X"; "" when unknown
-	Source      string
+	Source      string // http(s) link to the first report; "" when none is safe
 	SourceHost  string
+	SourceText  string // the source's name when it is not a link
 }
 
 type recapView struct {
@@ -208,6 +209,10 @@ func incident(in store.Incident) incidentRow {
 	}
 	if row.Source != "" {
 		row.SourceHost = host(row.Source)
+	} else if src := notify.Clean(in.Source); src != "" && !strings.Contains(src, ":") {
+		// An imported incident's source may be a name, not a link; what
+		// looks like a link of another kind is not shown at all.
+		row.SourceText = notify.Truncate(src, 60)
 	}
 	return row
 }

@@ -102,9 +102,7 @@ func New(opts Options) http.Handler {
 	sum := sha256.Sum256(css)
 	s.csp = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
 		"'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-	s.page = template.Must(template.New("status.html").Funcs(template.FuncMap{
-		"plural": plural,
-	}).ParseFS(templateFS, "templates/status.html"))
+	s.page = template.Must(template.ParseFS(templateFS, "templates/status.html"))
 
 	mux := http.NewServeMux()
 	// "GET" patterns also match HEAD; the mux answers other methods with

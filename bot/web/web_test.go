@@ -329,3 +329,24 @@ func golden(t *testing.T, name, got string) {
 		}
 	}
 }
+
+func BenchmarkStatusPage(b *testing.B) {
+	h := New(Options{Status: fixed(fixture()), Location: zone})
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+func BenchmarkRedact(b *testing.B) {
+	msg := "fetch https://arabic.example.net/feed?apikey=s3cr3tFeedKey: 503 Service Unavailable; token xoxb-1111-2222-AbCdEfGhIjKl"
+	b.ReportAllocs()
+	for b.Loop() {
+		Redact(msg)
+	}
+}
