@@ -50,4 +50,3 @@ func TestAutomatonFindsWhatNaiveSearchFinds(t *testing.T) {
 		}
 	}
 }
-
