@@ -1,6 +1,9 @@
 package rules
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // dateExpr is a date the text gives, resolved to a civil date (UTC midnight).
 type dateExpr struct {
@@ -95,6 +98,7 @@ func isOrdinalSuffix(s string) bool {
 func (x *extraction) findDates() {
 	pub := civil(x.pub)
 	var ctx time.Time // latest exact date given by the text
+	ctxSent := int32(-1)
 	ctxYear := 0
 	var ctxMonth time.Month
 	n := int32(len(x.f.toks))
@@ -109,7 +113,7 @@ func (x *extraction) findDates() {
 		d.sent = x.f.toks[d.t0].sent
 		x.dates = append(x.dates, d)
 		if !d.vague {
-			ctx = d.date
+			ctx, ctxSent = d.date, d.sent
 			ctxYear, ctxMonth = d.date.Year(), d.date.Month()
 		}
 	}
@@ -280,6 +284,12 @@ func (x *extraction) findDates() {
 					v = 1
 				}
 			}
+			if v <= 0 && strings.HasSuffix(x.tokText(h.t0), "s") && retroWords.has(x.tokText(h.t1)) {
+				// "weeks after the attack": some time before publication
+				d := shift(pub, h.p.str, -2)
+				add(dateExpr{t0: h.t0, t1: h.t1 + 1, date: d, vague: true, relative: true, latest: d, old: true})
+				continue
+			}
 			if v <= 0 || !x.sameSentence(t0, h.t0) {
 				continue
 			}
@@ -292,7 +302,13 @@ func (x *extraction) findDates() {
 				add(dateExpr{t0: t0, t1: x.hits[rel].t1, date: shift(ctx, h.p.str, -int(v)), relative: true})
 			case rel >= 0 && x.hits[rel].p.str == "ago",
 				retroWords.has(next):
-				d := shift(pub, h.p.str, -int(v))
+				// "four days after an attack": before the date of the same
+				// sentence, else before publication
+				base := pub
+				if !ctx.IsZero() && ctxSent == x.f.toks[h.t0].sent {
+					base = ctx
+				}
+				d := shift(base, h.p.str, -int(v))
 				add(dateExpr{t0: t0, t1: h.t1 + 1, date: d, relative: true, vague: h.p.str != "day", latest: d, old: true})
 			}
 		}

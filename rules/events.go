@@ -4,6 +4,8 @@ import (
 	"strings"
 )
 
+const bgAnniversary = "anniversary or retrospective"
+
 // baseLike reports whether a site of kind k fits the noun the text used.
 func baseLike(k, noun string, air bool) bool {
 	switch noun {
@@ -54,7 +56,7 @@ func (x *extraction) candidates() {
 			}
 			x.cands = append(x.cands, cand{seg: int32(si), site: site, region: -1, loc: j, weak: h.p.flags&fWeak != 0})
 		}
-		if sg.ctx&(1<<cConvoy) == 0 {
+		if sg.ctx&((1<<cConvoy)|(1<<cForeignBase)) == 0 {
 			x.regionCandidate(int32(si), first)
 		}
 		sg.ncand = int32(len(x.cands) - first)
@@ -158,6 +160,9 @@ func (x *extraction) regionCandidate(si int32, first int) {
 			continue
 		}
 		noun, air, nounHit := x.nounNear(sg, h)
+		if nounHit >= 0 && x.properNameBefore(x.hits[nounHit].t0) {
+			continue // "the Zilkan base in Nineveh": another base
+		}
 		target := sg.ctx&(1<<cTarget) != 0
 		if noun == "" && !target && r.Kind != "city" && r.Kind != "town" {
 			continue
@@ -206,6 +211,54 @@ func (x *extraction) regionCandidate(si int32, first int) {
 		return
 	}
 	x.cands = append(x.cands, cand{seg: si, site: -1, region: bestRegion, loc: bestLoc, inferred: true})
+}
+
+// properNameBefore reports whether token t-1 is a capitalised word we do
+// not know, naming some other place ("Zilkan base"); headlines in title case
+// do not count.
+func (x *extraction) properNameBefore(t int32) bool {
+	p := t - 1
+	if p < 0 || !x.sameSentence(p, t) || x.f.toks[p].ent || x.tokNum(p) >= 0 {
+		return false
+	}
+	if knownBeforeNoun.has(x.tokText(p)) {
+		return false
+	}
+	for j := x.firstHit(p); j < len(x.hits) && x.hits[j].t0 == p; j++ {
+		if !x.hits[j].dead {
+			return false // a cue word: "Rocket-hit base", "Coalition base"
+		}
+	}
+	if !x.capitalised(p) || x.titleCase(x.f.toks[t].sent) {
+		return false
+	}
+	return true
+}
+
+func (x *extraction) capitalised(t int32) bool {
+	c := x.text[x.f.off[x.f.toks[t].start]]
+	return c >= 'A' && c <= 'Z'
+}
+
+// titleCase reports whether sentence s is written in title case: most of
+// its longer words capitalised.
+func (x *extraction) titleCase(s int32) bool {
+	t0 := x.f.sentStart[s]
+	t1 := int32(len(x.f.toks))
+	if int(s)+1 < len(x.f.sentStart) {
+		t1 = x.f.sentStart[s+1]
+	}
+	n, c := 0, 0
+	for t := t0; t < t1; t++ {
+		if x.f.toks[t].end-x.f.toks[t].start < 4 || isArabicWord(x.tokText(t)) {
+			continue
+		}
+		n++
+		if x.capitalised(t) {
+			c++
+		}
+	}
+	return n >= 3 && c*10 >= n*7
 }
 
 // nounNear finds the site noun that a region hit qualifies: "a base in
@@ -279,12 +332,13 @@ func (x *extraction) events() []Event {
 			c.bg = "mentioned as the cause of a US strike"
 		case sg.strike || x.item.strike:
 			c.bg = "mentioned in a report of a US strike"
-		case sg.date < 0 && sg.vdate >= 0 && (x.dates[sg.vdate].old || x.dates[sg.vdate].latest.Before(pub.Add(-backgroundAge))):
+		case sg.date < 0 && sg.vdate >= 0 && (x.dates[sg.vdate].old || x.dates[sg.vdate].latest.Before(pub.Add(-backgroundAge))),
+			sg.date >= 0 && x.dates[sg.date].old:
 			c.bg = "dated well before publication"
 		case x.sentCtx[sg.sent]&(1<<cAnniversary) != 0 && sg.ctx&(1<<cLatest) == 0:
-			c.bg = "anniversary or retrospective"
+			c.bg = bgAnniversary
 		case x.item.anniversary && (sg.date < 0 || x.dates[sg.date].relative):
-			c.bg = "anniversary or retrospective"
+			c.bg = bgAnniversary
 		}
 		if sg.ctx&(1<<cGeneric) != 0 && sg.date < 0 && sg.ctx&(1<<cLatest) == 0 {
 			c.generic = true
@@ -383,6 +437,12 @@ func (x *extraction) mergeInto(ci int) int32 {
 	}
 	if c.bg != "" && a.bg == "" {
 		a.bg = c.bg
+	}
+	// an attack timed to an anniversary ("on the anniversary of ...") is
+	// news when the text dates it to the last days
+	if a.bg == bgAnniversary && a.date >= 0 && !x.dates[a.date].relative &&
+		!x.dates[a.date].date.Before(civil(x.pub).Add(-backgroundAge)) {
+		a.bg = ""
 	}
 	a.addSeg(c.seg)
 	return best

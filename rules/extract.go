@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -92,20 +91,21 @@ type cand struct {
 
 // extraction is the working state of one Extract call; it is pooled.
 type extraction struct {
-	m        *Matcher
-	pub      time.Time
-	text     string
-	titleEnd int
-	f        folder
-	raw      []rawMatch
-	hits     []hit
-	dates    []dateExpr
-	segs     []segment
-	cands    []cand
-	sentCtx  []uint64
-	evs      []evAcc
-	reasons  []string
-	item     struct{ strike, analysis, anniversary, weapon bool }
+	m          *Matcher
+	pub        time.Time
+	text       string
+	titleEnd   int
+	f          folder
+	raw        []rawMatch
+	hits       []hit
+	dates      []dateExpr
+	segs       []segment
+	cands      []cand
+	sentCtx    []uint64
+	evs        []evAcc
+	reasons    []string
+	item       struct{ strike, analysis, anniversary, weapon bool }
+	usStrikeAt int32
 }
 
 type scratch struct{ extraction }
@@ -216,12 +216,18 @@ func (x *extraction) collectHits() {
 			x.hits = append(x.hits, hit{start: start, end: r.end, p: p})
 		}
 	}
-	slices.SortFunc(x.hits, func(a, b hit) int {
-		if a.start != b.start {
-			return int(a.start - b.start)
+	// the automaton reports hits by their end; order them by start, longer
+	// first (insertion sort: they are nearly in order already)
+	hs := x.hits
+	for i := 1; i < len(hs); i++ {
+		h := hs[i]
+		j := i
+		for j > 0 && (hs[j-1].start > h.start || hs[j-1].start == h.start && hs[j-1].end < h.end) {
+			hs[j] = hs[j-1]
+			j--
 		}
-		return int(b.end - a.end)
-	})
+		hs[j] = h
+	}
 	// tokens of each hit
 	toks := x.f.toks
 	ti := 0
@@ -246,7 +252,7 @@ func (x *extraction) collectHits() {
 		if b.p.cls != cBlock {
 			continue
 		}
-		for j := range x.hits {
+		for j := i + 1; j < len(x.hits); j++ {
 			h := &x.hits[j]
 			if h.start >= b.end {
 				break
@@ -289,7 +295,7 @@ func (x *extraction) collectHits() {
 		if a.dead || a.p.cls != cSite {
 			continue
 		}
-		for j := range x.hits {
+		for j := i + 1; j < len(x.hits); j++ {
 			b := &x.hits[j]
 			if b.start >= a.end {
 				break
@@ -421,10 +427,13 @@ func (x *extraction) segment() {
 					sg.response = h.t0
 				}
 			}
+			// a vague date: one the text names ("in January") before one
+			// counted back ("weeks after")
 			for d := range x.dates {
-				if x.dates[d].vague && x.dates[d].t0 >= sg.t0 && x.dates[d].t0 < sg.t1 {
-					sg.vdate = int32(d)
-					break
+				if dd := &x.dates[d]; dd.vague && dd.t0 >= sg.t0 && dd.t0 < sg.t1 {
+					if sg.vdate < 0 || x.dates[sg.vdate].relative && !dd.relative {
+						sg.vdate = int32(d)
+					}
 				}
 			}
 			sctx |= sg.ctx
@@ -447,6 +456,27 @@ func (x *extraction) segment() {
 			x.item.strike = true
 		}
 	}
+}
+
+// usStrikeNoun reports whether the segment speaks of "a US (drone) strike"
+// and records where in x.usStrikeAt.
+func (x *extraction) usStrikeNoun(sg *segment) bool {
+	for t := sg.t0; t < sg.t1; t++ {
+		if !strikeNouns.has(x.tokText(t)) {
+			continue
+		}
+		for k := t - 1; k >= sg.t0 && k >= t-3; k-- {
+			w := x.tokText(k)
+			if usWords.has(w) {
+				x.usStrikeAt = k
+				return true
+			}
+			if !strikeFillers.has(w) {
+				break
+			}
+		}
+	}
+	return false
 }
 
 // responseAt returns the token where a clause of cause starts in the
@@ -554,7 +584,7 @@ func (x *extraction) readEvidence(sg *segment) {
 		sg.ev, sg.cancel = 0, "exercise or drill"
 	case (ctx&(1<<cFoil) != 0 || ctx&(1<<cFoilWeak) != 0 && ctx&(1<<cFoilObj) != 0) && !impact:
 		sg.ev, sg.cancel = 0, "foiled before launch"
-	case (ctx&(1<<cThreat) != 0 || x.hasFutureModal(sg)) && !realis:
+	case !realis && (ctx&(1<<cThreat) != 0 || x.hasFutureModal(sg)):
 		sg.ev, sg.cancel = 0, "future tense: threat"
 	case ctx&(1<<cHandover) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0):
 		sg.ev, sg.cancel = 0, "troop handover, withdrawal or agreement"
@@ -573,7 +603,7 @@ func (x *extraction) readEvidence(sg *segment) {
 			sg.cancel = "visit"
 		}
 	}
-	if ctx&(1<<cStrikeActor) != 0 {
+	if ctx&(1<<cStrikeActor) != 0 || x.usStrikeNoun(sg) {
 		// a US strike is the news unless it sits in a clause of cause
 		// ("hours after US strikes killed ..."): then the attack is
 		sa, resp := int32(-1), x.responseAt(sg)
@@ -582,6 +612,9 @@ func (x *extraction) readEvidence(sg *segment) {
 				sa = h.t0
 				break
 			}
+		}
+		if sa < 0 {
+			sa = x.usStrikeAt
 		}
 		sg.strike = !(resp >= 0 && sa > resp)
 		sg.response = resp

@@ -56,6 +56,7 @@ const (
 	cTarget
 	cBlock
 	cVisit
+	cForeignBase
 	nClasses
 )
 
@@ -68,7 +69,7 @@ var cueClasses = map[string]class{
 	"footage": cFootage, "threat": cThreat, "foil": cFoil, "foilweak": cFoilWeak, "foilobj": cFoilObj,
 	"analysis": cAnalysis, "anniversary": cAnniversary, "generic": cGeneric, "response": cResponse,
 	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
-	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit,
+	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase,
 }
 
 // family groups classes whose overlapping hits compete: of two hits of one

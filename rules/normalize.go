@@ -461,7 +461,7 @@ const (
 func (f *folder) stripArabicPrefix() {
 	for k := 0; k < 4; k++ {
 		w := f.out[f.tokStart:]
-		n := utf8.RuneCount(w)
+		n := len(w) / 2 // an Arabic word holds two-byte letters only
 		cut := 0
 		switch {
 		case n >= 5 && string(w[:4]) == arAlef+arLam:

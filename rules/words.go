@@ -64,9 +64,19 @@ const (
 	// activeCasualty words put the victims after them: "killing two".
 	activeCasualty wordList = "|kils|kiled|wounded|injured|"
 	// monthLeads make a month alone a date: "in January".
-	monthLeads wordList = "|in|since|last|early|late|mid|during|until|في|منذ|خلال|"
+	monthLeads wordList = "|in|since|last|early|late|mid|during|until|the|في|منذ|خلال|"
+	// usWords before a strike noun make it a US strike: "a US drone strike".
+	usWords wordList = "|us|american|pentagon|washington|"
+	// strikeNouns are the strikes a US word can lead.
+	strikeNouns wordList = "|strike|strikes|airstrike|airstrikes|raid|raids|bombing|bombings|"
+	// strikeFillers stand between a US word and the strike noun.
+	strikeFillers wordList = "|drone|air|military|precision|retaliatory|new|deadly|latest|overnight|"
 	// retroWords after "N years" make it a date in the past: "a year after".
 	retroWords wordList = "|after|on|since|"
+	// knownBeforeNoun may stand before a site noun without naming
+	// another place: "the base", "a US base", "an Iraqi airbase".
+	knownBeforeNoun wordList = "|the|a|an|us|american|americans|coalition|military|air|iraqi|key|main|large|largest|smal|" +
+		"remote|sprawling|nearby|same|another|its|their|this|that|which|western|northern|eastern|southern|desert|"
 	// articleWords count as one: "a rocket", "an American".
 	articleWords wordList = "|a|an|"
 )
