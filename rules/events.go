@@ -72,8 +72,14 @@ func (x *extraction) candidates() {
 		if sg.ncand > 0 || (sg.ev == 0 && !(sg.date >= 0 && sg.ctx&(1<<cSiteNoun) != 0)) {
 			continue
 		}
+		noun, air, nounHit := x.firstNoun(sg)
 		ante := x.antecedent(int32(si))
 		if ante < 0 {
+			// "Jordan drone attack ... the base near the border": a region
+			// before, the noun here
+			if nounHit >= 0 {
+				x.regionBefore(int32(si), noun, air, nounHit)
+			}
 			continue
 		}
 		for k := 0; k < n; k++ {
@@ -84,7 +90,43 @@ func (x *extraction) candidates() {
 			c.seg = int32(si)
 			c.ev = sg.ev
 			c.linked = true
+			if c.site < 0 && nounHit >= 0 {
+				// "Rocket attack on Erbil ... inside the airport complex"
+				if fit, only := x.fitRegion(c.region, noun, air, false); fit == 1 {
+					c.site, c.loc = only, nounHit
+				}
+			}
 			x.cands = append(x.cands, c)
+		}
+	}
+}
+
+// firstNoun returns the first site noun of a segment.
+func (x *extraction) firstNoun(sg *segment) (noun string, air bool, at int32) {
+	for j := sg.h0; j < sg.h1; j++ {
+		if h := &x.hits[j]; !h.dead && h.p.cls == cSiteNoun {
+			s := x.hitText(j)
+			return h.p.str, strings.Contains(s, "air") || strings.Contains(s, "جوي"), j
+		}
+	}
+	return "", false, -1
+}
+
+// regionBefore places an orphan segment that has a site noun in the one
+// site of a region named in the sentences before it.
+func (x *extraction) regionBefore(si int32, noun string, air bool, nounHit int32) {
+	sent := x.segs[si].sent
+	for j := x.segs[si].h0 - 1; j >= 0; j-- {
+		h := &x.hits[j]
+		if x.f.toks[h.t0].sent < sent-3 && !x.isTitleTok(h.t0) {
+			continue
+		}
+		if h.dead || h.p.cls != cRegion || x.m.regions[h.p.val].Kind == "foreign" || x.borderAfter(h) {
+			continue
+		}
+		if fit, only := x.fitRegion(h.p.val, noun, air, false); fit == 1 {
+			x.cands = append(x.cands, cand{seg: si, site: only, region: h.p.val, loc: nounHit, inferred: true, ev: x.segs[si].ev, linked: true})
+			return
 		}
 	}
 }
@@ -137,7 +179,6 @@ func (x *extraction) weakCancelled(j int32, site int32) bool {
 // in Anbar"): the one site there that fits the noun, else the region.
 func (x *extraction) regionCandidate(si int32, first int) {
 	sg := &x.segs[si]
-	g := x.m.g
 	bestRegion, bestSite, bestLoc := int32(-1), int32(-1), int32(-1)
 	bestN := 1 << 30
 	for j := sg.h0; j < sg.h1; j++ {
@@ -163,26 +204,14 @@ func (x *extraction) regionCandidate(si int32, first int) {
 		if nounHit >= 0 && x.properNameBefore(x.hits[nounHit].t0) {
 			continue // "the Zilkan base in Nineveh": another base
 		}
+		if x.borderAfter(h) {
+			continue // "near the Syrian border" says where, not what
+		}
 		target := sg.ctx&(1<<cTarget) != 0
 		if noun == "" && !target && r.Kind != "city" && r.Kind != "town" {
 			continue
 		}
-		fit, only := 0, int32(-1)
-		for _, s := range r.Sites {
-			i := int32(x.m.siteIdx[s])
-			if noun == "" && !target {
-				fit++
-				only = i
-				continue
-			}
-			if baseLike(g.sites[i].Kind, noun, air) {
-				fit++
-				only = i
-			}
-		}
-		if noun == "" && !target {
-			only, fit = -1, 2 // a city named alone stays the city
-		}
+		fit, only := x.fitRegion(h.p.val, noun, air, target)
 		if fit == 0 || fit > 1 && len(x.cands) > first {
 			continue // a site is named: a vague region beside it adds nothing
 		}
@@ -259,6 +288,39 @@ func (x *extraction) titleCase(s int32) bool {
 		}
 	}
 	return n >= 3 && c*10 >= n*7
+}
+
+// fitRegion counts the sites of region r that fit the noun the text used
+// (or, with no noun, a target such as "US troops"), and returns the one
+// when there is only one. A city named with neither stays the city.
+func (x *extraction) fitRegion(r int32, noun string, air, target bool) (fit int, only int32) {
+	g := x.m.g
+	if noun == "" && !target {
+		return 2, -1
+	}
+	only = -1
+	for _, s := range x.m.regions[r].Sites {
+		i := int32(x.m.siteIdx[s])
+		if baseLike(g.sites[i].Kind, noun, air) {
+			fit++
+			only = i
+		}
+	}
+	return fit, only
+}
+
+// borderAfter reports whether a region hit qualifies a border ("the Syrian
+// border", "the Syria-Iraq border").
+func (x *extraction) borderAfter(h *hit) bool {
+	for t := h.t1; t <= h.t1+2 && t < int32(len(x.f.toks)) && x.sameSentence(t, h.t0); t++ {
+		if borderWords.has(x.tokText(t)) {
+			return true
+		}
+		if x.hitAt(t, cRegion) < 0 {
+			return false
+		}
+	}
+	return false
 }
 
 // nounNear finds the site noun that a region hit qualifies: "a base in

@@ -77,6 +77,8 @@ const (
 	// another place: "the base", "a US base", "an Iraqi airbase".
 	knownBeforeNoun wordList = "|the|a|an|us|american|americans|coalition|military|air|iraqi|key|main|large|largest|smal|" +
 		"remote|sprawling|nearby|same|another|its|their|this|that|which|western|northern|eastern|southern|desert|"
+	// borderWords after a country name make it a border, not a place.
+	borderWords wordList = "|border|borders|frontier|حدود|"
 	// articleWords count as one: "a rocket", "an American".
 	articleWords wordList = "|a|an|"
 )
