@@ -60,8 +60,14 @@ func (x *extraction) candidates() {
 			x.regionCandidate(int32(si), first)
 		}
 		sg.ncand = int32(len(x.cands) - first)
+		ev := sg.ev
+		if ev == 0 && sg.cancel == "" && si > 0 && x.segs[si-1].sent == sg.sent {
+			// "Rockets hit Taji on March 11, and Basmaya on March 17": the
+			// verb of the clause before governs this one
+			ev = x.segs[si-1].ev
+		}
 		for k := first; k < len(x.cands); k++ {
-			x.cands[k].ev = sg.ev
+			x.cands[k].ev = ev
 		}
 	}
 	_ = g
@@ -479,8 +485,10 @@ func (x *extraction) mergeInto(ci int) int32 {
 		best = int32(len(x.evs) - 1)
 	}
 	a := &x.evs[best]
-	// an explicit site beats an inferred one, a site beats a region
-	if !c.inferred && a.inferred || c.site >= 0 && a.site < 0 {
+	// an explicit site beats an inferred one, a site beats a region, a
+	// small region a large one
+	if !c.inferred && a.inferred || c.site >= 0 && a.site < 0 ||
+		c.site < 0 && a.site < 0 && c.region != a.region && x.m.nested(c.region, a.region) {
 		a.site, a.region, a.inferred, a.loc, a.weak = c.site, c.region, c.inferred, c.loc, c.weak
 		a.explicitLoc = !c.inferred
 	}
@@ -521,7 +529,7 @@ func (x *extraction) samePlace(a *evAcc, c *cand) bool {
 	case c.site >= 0 && a.region >= 0:
 		return m.inRegion[a.region][c.site]
 	case a.region >= 0 && c.region >= 0:
-		return a.region == c.region
+		return m.nested(a.region, c.region) || m.nested(c.region, a.region)
 	}
 	return false
 }

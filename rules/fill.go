@@ -142,7 +142,7 @@ func (x *extraction) projectiles(w0 int32) (int, int32, int32) {
 	h := &x.hits[w0]
 	for t := h.t0 - 1; t >= h.t0-5 && t >= 0 && x.sameSentence(t, h.t0); t-- {
 		if v, s := x.numBefore(t); v > 0 {
-			if v >= 1900 && v <= 2100 {
+			if v >= 1900 && v <= 2100 || x.tokText(s-1) == "update" {
 				return 0, 0, 0
 			}
 			return int(v), s, t + 1

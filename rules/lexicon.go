@@ -122,6 +122,19 @@ type Matcher struct {
 	pool     sync.Pool
 }
 
+// nested reports whether every site of region a lies in region b.
+func (m *Matcher) nested(a, b int32) bool {
+	if a < 0 || b < 0 {
+		return false
+	}
+	for s, in := range m.inRegion[a] {
+		if in && !m.inRegion[b][s] {
+			return false
+		}
+	}
+	return len(m.regions[a].Sites) > 0
+}
+
 // NewMatcher compiles every alias of the gazetteer and every cue word into
 // one automaton.
 func NewMatcher(g *Gazetteer) (*Matcher, error) {
