@@ -421,7 +421,8 @@ func (x *extraction) events() []Event {
 		c.event = x.mergeInto(ci)
 	}
 	// keep the events with enough evidence
-	var out []Event
+	x.spans = nil // the spans of the last item belong to its caller now
+	out := make([]Event, 0, len(x.evs)+1)
 	for ei := range x.evs {
 		a := &x.evs[ei]
 		score := evScore(a.ev)
@@ -448,6 +449,9 @@ func (x *extraction) events() []Event {
 		out = append(out, x.strikeEvent(pub))
 	}
 	_ = g
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 

@@ -103,6 +103,7 @@ type extraction struct {
 	cands      []cand
 	sentCtx    []uint64
 	evs        []evAcc
+	spans      []Span // backing array of the events' evidence; owned by the result once returned
 	reasons    []string
 	item       struct{ strike, analysis, anniversary, weapon bool }
 	usStrikeAt int32
@@ -461,17 +462,17 @@ func (x *extraction) segment() {
 // usStrikeNoun reports whether the segment speaks of "a US (drone) strike"
 // and records where in x.usStrikeAt.
 func (x *extraction) usStrikeNoun(sg *segment) bool {
-	for t := sg.t0; t < sg.t1; t++ {
-		if !strikeNouns.has(x.tokText(t)) {
+	for j := sg.h0; j < sg.h1; j++ {
+		if h := &x.hits[j]; h.dead || h.p.cls != cStrikeNoun {
 			continue
 		}
+		t := x.hits[j].t0
 		for k := t - 1; k >= sg.t0 && k >= t-3; k-- {
-			w := x.tokText(k)
-			if usWords.has(w) {
+			if x.hitAt(k, cUSWord) >= 0 {
 				x.usStrikeAt = k
 				return true
 			}
-			if !strikeFillers.has(w) {
+			if !strikeFillers.has(x.tokText(k)) {
 				break
 			}
 		}
@@ -482,12 +483,9 @@ func (x *extraction) usStrikeNoun(sg *segment) bool {
 // responseAt returns the token where a clause of cause starts in the
 // segment ("in response to", "after", "following"), or -1.
 func (x *extraction) responseAt(sg *segment) int32 {
-	for t := sg.t0; t < sg.t1; t++ {
-		if causeWords.has(x.tokText(t)) {
-			return t
-		}
-		if x.hitAt(t, cResponse) >= 0 {
-			return t
+	for j := sg.h0; j < sg.h1; j++ {
+		if h := &x.hits[j]; !h.dead && (h.p.cls == cCause || h.p.cls == cResponse) {
+			return h.t0
 		}
 	}
 	return -1
@@ -524,12 +522,7 @@ func (x *extraction) irrealis(t int32) bool {
 }
 
 func (x *extraction) hasFutureModal(sg *segment) bool {
-	for t := sg.t0; t < sg.t1; t++ {
-		if futureWords.has(x.tokText(t)) {
-			return true
-		}
-	}
-	return false
+	return sg.ctx&(1<<cFuture) != 0
 }
 
 // readEvidence sets the segment's attack evidence and cancels it when the
@@ -587,7 +580,7 @@ func (x *extraction) readEvidence(sg *segment) {
 	case !realis && (ctx&(1<<cThreat) != 0 || x.hasFutureModal(sg)):
 		sg.ev, sg.cancel = 0, "future tense: threat"
 	case ctx&(1<<cHandover) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0):
-		sg.ev, sg.cancel = 0, "troop handover, withdrawal or agreement"
+		sg.ev, sg.cancel = 0, "handover, withdrawal, agreement or truce"
 	case ctx&(1<<cVisit) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0):
 		sg.ev, sg.cancel = 0, "visit"
 	}

@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// spansPerEvent is the evidence room reserved per event; more still fit
+// (append copies that event's spans out).
+const spansPerEvent = 12
+
 // backgroundAge is how old a reported attack may be and still be news.
 const backgroundAge = 3 * day
 
@@ -24,7 +28,13 @@ func (x *extraction) tokSpan(field string, t0, t1 int32) Span {
 func (x *extraction) fill(a *evAcc, pub time.Time) Event {
 	g := x.m.g
 	ev := Event{Kind: a.kind, Killed: -1, Wounded: -1}
-	ev.Evidence = make([]Span, 0, 8)
+	// the events of one item share one backing array of spans
+	if cap(x.spans)-len(x.spans) < spansPerEvent {
+		x.spans = make([]Span, 0, spansPerEvent*(len(x.evs)+1))
+	}
+	n := len(x.spans)
+	ev.Evidence = x.spans[n:n:n+spansPerEvent]
+	x.spans = x.spans[:n+spansPerEvent]
 	switch {
 	case a.site >= 0:
 		s := &g.sites[a.site]

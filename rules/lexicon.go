@@ -57,6 +57,10 @@ const (
 	cBlock
 	cVisit
 	cForeignBase
+	cStrikeNoun
+	cUSWord
+	cCause
+	cFuture
 	nClasses
 )
 
@@ -69,7 +73,7 @@ var cueClasses = map[string]class{
 	"footage": cFootage, "threat": cThreat, "foil": cFoil, "foilweak": cFoilWeak, "foilobj": cFoilObj,
 	"analysis": cAnalysis, "anniversary": cAnniversary, "generic": cGeneric, "response": cResponse,
 	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
-	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase,
+	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase, "strikenoun": cStrikeNoun, "usword": cUSWord, "cause": cCause, "future": cFuture,
 }
 
 // family groups classes whose overlapping hits compete: of two hits of one

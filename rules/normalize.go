@@ -74,19 +74,26 @@ func (f *folder) fold(src string) {
 		c := src[i]
 		if c < utf8.RuneSelf {
 			switch asciiClass[c] {
-			case acLower:
-				if f.tokStart >= 0 && f.tokKind == 'a' {
-					// fast path: a letter inside a Latin word
-					if f.out[len(f.out)-1] != c {
-						f.out = append(f.out, c)
+			case acLower, acUpper:
+				if f.tokStart < 0 || f.tokKind != 'a' {
+					f.emit(c|0x20, int32(i), 'a')
+					i++
+				}
+				// fast path: the rest of a Latin word
+				last := f.out[len(f.out)-1]
+				for i < len(src) {
+					lc := src[i] | 0x20
+					if lc < 'a' || lc > 'z' {
+						break
+					}
+					if lc != last {
+						f.out = append(f.out, lc)
 						f.off = append(f.off, int32(i))
+						last = lc
 					}
 					i++
-					continue
 				}
-				f.emit(c, int32(i), 'a')
-			case acUpper:
-				f.emit(c+('a'-'A'), int32(i), 'a')
+				continue
 			case acDigit:
 				f.emit(c, int32(i), 'd')
 			case acApos:

@@ -29,16 +29,12 @@ func (l wordList) words() []string { return strings.Split(strings.Trim(string(l)
 
 // Word lists the extraction reads token by token.
 const (
-	// causeWords open a clause of cause: "after", "in response to".
-	causeWords wordList = "|after|folowing|amid|بعد|عقب|اثر|"
 	// clauseWords join two clauses of one sentence.
 	clauseWords wordList = "|and|while|then|before|و|ثم|ينما|"
 	// modalWords govern a verb that did not happen (yet).
 	modalWords wordList = "|wil|would|could|may|might|shal|to|can|canot|must|should|سوف|لن|"
 	// modalFillers may stand between a modal and its verb.
 	modalFillers wordList = "|not|also|again|son|then|be|never|try|atempt|have|it|they|"
-	// futureWords make a sentence about the future.
-	futureWords wordList = "|wil|would|could|might|shal|سوف|"
 	// countFillers may stand between a number and the weapon it counts.
 	countFillers wordList = "|at|least|more|than|some|about|around|nearly|almost|over|up|to|of|barage|salvo|voley|" +
 		"katyusha|grad|m|explosive|laden|armed|atack|suicide|kamikaze|unmaned|smal|short|range|balistic|cruise|way|" +
@@ -65,10 +61,6 @@ const (
 	activeCasualty wordList = "|kils|kiled|wounded|injured|"
 	// monthLeads make a month alone a date: "in January".
 	monthLeads wordList = "|in|since|last|early|late|mid|during|until|the|في|منذ|خلال|"
-	// usWords before a strike noun make it a US strike: "a US drone strike".
-	usWords wordList = "|us|american|pentagon|washington|"
-	// strikeNouns are the strikes a US word can lead.
-	strikeNouns wordList = "|strike|strikes|airstrike|airstrikes|raid|raids|bombing|bombings|"
 	// strikeFillers stand between a US word and the strike noun.
 	strikeFillers wordList = "|drone|air|military|precision|retaliatory|new|deadly|latest|overnight|"
 	// retroWords after "N years" make it a date in the past: "a year after".
