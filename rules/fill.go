@@ -33,7 +33,7 @@ func (x *extraction) fill(a *evAcc, pub time.Time) Event {
 		x.spans = make([]Span, 0, spansPerEvent*(len(x.evs)+1))
 	}
 	n := len(x.spans)
-	ev.Evidence = x.spans[n:n:n+spansPerEvent]
+	ev.Evidence = x.spans[n : n : n+spansPerEvent]
 	x.spans = x.spans[:n+spansPerEvent]
 	switch {
 	case a.site >= 0:
