@@ -43,7 +43,8 @@ type sqlStore struct {
 	write *sql.DB
 	read  *sql.DB
 	now   func() time.Time
-	where string // "sqlite PATH" or "postgres HOST:PORT/DB", for errors
+	where string     // "sqlite PATH" or "postgres HOST:PORT/DB", for errors
+	stmts *stmtCache // SQLite writer's; nil for PostgreSQL
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -189,11 +190,18 @@ func (s *sqlStore) retry(ctx context.Context, fn func() error) error {
 // writeTx runs fn in a write transaction, retried when busy: BEGIN
 // IMMEDIATE on SQLite, so that reads inside fn see the latest state and
 // the commit cannot fail on a stale snapshot.
-func (s *sqlStore) writeTx(ctx context.Context, op string, lock bool, fn func(tx *sql.Tx) error) error {
+func (s *sqlStore) writeTx(ctx context.Context, op string, lock bool, fn func(tx querier) error) error {
 	err := s.retry(ctx, func() error {
 		tx, err := s.write.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
+		}
+		var q querier = tx
+		if s.stmts != nil {
+			q = cachedTx{tx: tx, c: s.stmts}
+			// Deferred first, so run after Rollback has freed the
+			// connection.
+			defer s.stmts.prepareWanted(context.WithoutCancel(ctx))
 		}
 		// Also when fn panics; a no-op after Commit.
 		defer tx.Rollback()
@@ -202,7 +210,7 @@ func (s *sqlStore) writeTx(ctx context.Context, op string, lock bool, fn func(tx
 				return fmt.Errorf("lock: %w", err)
 			}
 		}
-		if err := fn(tx); err != nil {
+		if err := fn(q); err != nil {
 			return err
 		}
 		if err := tx.Commit(); err != nil {
@@ -228,7 +236,7 @@ func (e callerError) Unwrap() error { return e.err }
 // a serialisation failure or deadlock happens) fn is run again in a new
 // transaction, so fn must not have effects outside the Tx.
 func (s *sqlStore) Update(ctx context.Context, fn func(Tx) error) error {
-	return s.writeTx(ctx, "update", true, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, "update", true, func(tx querier) error {
 		if err := fn(&sqlTx{ctx: ctx, q: tx, s: s}); err != nil {
 			return callerError{err}
 		}
@@ -248,6 +256,9 @@ func (s *sqlStore) Ping(ctx context.Context) error {
 // Close implements Store.
 func (s *sqlStore) Close() error {
 	var errs []error
+	if s.stmts != nil {
+		s.stmts.close()
+	}
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}

@@ -34,7 +34,7 @@ func (s *sqlStore) SaveFeedState(ctx context.Context, st FeedState) error {
 		return errors.New("store: save feed state: empty feed name")
 	}
 	d := s.d
-	return s.writeTx(ctx, fmt.Sprintf("write feed %q", st.Name), false, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, fmt.Sprintf("write feed %q", st.Name), false, func(tx querier) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO feeds (`+feedColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (name) DO UPDATE SET

@@ -17,7 +17,7 @@ func (s *sqlStore) LeaseFeed(ctx context.Context, name, owner string, until time
 	}
 	now := s.now()
 	var got bool
-	err := s.writeTx(ctx, fmt.Sprintf("lease feed %q", name), false, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, fmt.Sprintf("lease feed %q", name), false, func(tx querier) error {
 		var holder string
 		err := tx.QueryRowContext(ctx, `INSERT INTO feed_leases (name, lease_owner, lease_until)
 			VALUES ($1, $2, $3)
@@ -41,7 +41,7 @@ func (s *sqlStore) LeaseFeed(ctx context.Context, name, owner string, until time
 // ReleaseFeed implements Store. Releasing a lease held by another owner,
 // or none, does nothing.
 func (s *sqlStore) ReleaseFeed(ctx context.Context, name, owner string) error {
-	return s.writeTx(ctx, fmt.Sprintf("release feed %q", name), false, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, fmt.Sprintf("release feed %q", name), false, func(tx querier) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM feed_leases WHERE name = $1 AND lease_owner = $2`, name, owner)
 		return err
 	})

@@ -183,7 +183,7 @@ var postgresBackend = backend{
 }
 
 // withDatabase returns dsn naming database db instead.
-func withDatabase(t *testing.T, dsn, db string) string {
+func withDatabase(t testing.TB, dsn, db string) string {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
 		if err != nil {

@@ -142,6 +142,7 @@ func openSQLite(ctx context.Context, dsn string) (*sqlStore, error) {
 		s.write.Close()
 		return nil, s.wrap("open", err)
 	}
+	s.stmts = newStmtCache(s.write)
 	s.read, err = sql.Open("sqlite", build([2]string{"_query_only", "1"}))
 	if err != nil {
 		s.write.Close()

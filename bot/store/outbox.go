@@ -103,7 +103,7 @@ func (s *sqlStore) ClaimDeliveries(ctx context.Context, owner string, now, lease
 		WHERE ` + due + ` AND id IN (SELECT id FROM picked)
 		RETURNING ` + deliveryColumns
 	var out []Delivery
-	err := s.writeTx(ctx, "claim deliveries", false, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, "claim deliveries", false, func(tx querier) error {
 		var err error
 		out, err = queryDeliveries(ctx, tx, query, args...)
 		return err
@@ -118,7 +118,7 @@ func (s *sqlStore) ClaimDeliveries(ctx context.Context, owner string, now, lease
 // setDelivery runs one UPDATE of delivery id; no such delivery is
 // ErrNotFound.
 func (s *sqlStore) setDelivery(ctx context.Context, op string, id int64, set string, args ...any) error {
-	return s.writeTx(ctx, fmt.Sprintf("%s delivery %d", op, id), false, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, fmt.Sprintf("%s delivery %d", op, id), false, func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET `+set+` WHERE id = $1`, append([]any{id}, args...)...)
 		if err != nil {
 			return err

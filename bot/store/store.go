@@ -130,6 +130,8 @@ type Tx interface {
 	// Enqueue adds a delivery unless one with the same Key exists; it
 	// reports whether it was added.
 	Enqueue(d *Delivery) (bool, error)
+
+	TxMuter
 }
 
 // Store is the whole persistent state of basewatch.
@@ -174,4 +176,65 @@ type Store interface {
 
 	Ping(ctx context.Context) error
 	Close() error
+
+	Muter
+}
+
+// Mute kinds: what a Mute silences.
+const (
+	MuteSite = "site" // Target is a gazetteer site id
+	MuteRule = "rule" // Target is a rule name
+)
+
+// Mute silences the alerts of one site or one rule until a time, like an
+// Alertmanager silence: incidents are still recorded, not posted.
+type Mute struct {
+	ID        int64
+	Kind      string // MuteSite or MuteRule
+	Target    string
+	Until     time.Time
+	CreatedBy string // who muted: a chat user id
+	CreatedAt time.Time
+	Reason    string
+}
+
+// Muter is the part of Store that keeps mutes.
+type Muter interface {
+	// Mute adds m, ending any active mute of the same target: a target has
+	// at most one active mute. CreatedAt defaults to the store's clock and
+	// Until must be after it. It returns m with ID and CreatedAt set.
+	Mute(ctx context.Context, m Mute) (Mute, error)
+	// Unmute ends the active mute of the target now; it reports whether
+	// there was one.
+	Unmute(ctx context.Context, kind, target string) (bool, error)
+	// Mutes lists the mutes active at now, soonest to end first.
+	Mutes(ctx context.Context, now time.Time) ([]Mute, error)
+}
+
+// TxMuter is the part of Tx that reads mutes, so that the decision to post
+// an alert and the mutes it honours are one transaction.
+type TxMuter interface {
+	// ActiveMutes lists the mutes active at now, soonest to end first.
+	ActiveMutes(now time.Time) ([]Mute, error)
+}
+
+// MutedBy returns the first of ms that silences an incident at siteID
+// alerting by one of rules, and whether there is one. An empty siteID (the
+// site is not known) is silenced only by a rule mute.
+func MutedBy(ms []Mute, siteID string, rules ...string) (Mute, bool) {
+	for _, m := range ms {
+		switch m.Kind {
+		case MuteSite:
+			if siteID != "" && m.Target == siteID {
+				return m, true
+			}
+		case MuteRule:
+			for _, r := range rules {
+				if m.Target == r {
+					return m, true
+				}
+			}
+		}
+	}
+	return Mute{}, false
 }

@@ -53,7 +53,7 @@ var ctx = context.Background()
 // day returns UTC midnight of a civil date.
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-func update(t *testing.T, s Store, fn func(Tx) error) {
+func update(t testing.TB, s Store, fn func(Tx) error) {
 	t.Helper()
 	if err := s.Update(ctx, fn); err != nil {
 		t.Fatalf("update: %v", err)
@@ -549,7 +549,7 @@ func testEnqueueIdempotent(t *testing.T, b backend) {
 }
 
 // enqueue adds n pending deliveries with keys prefix/0.. and returns them.
-func enqueue(t *testing.T, s Store, prefix string, n int, next time.Time) []Delivery {
+func enqueue(t testing.TB, s Store, prefix string, n int, next time.Time) []Delivery {
 	t.Helper()
 	ds := make([]Delivery, n)
 	update(t, s, func(tx Tx) error {
