@@ -56,7 +56,11 @@ func (x *extraction) candidates() {
 			}
 			x.cands = append(x.cands, cand{seg: int32(si), site: site, region: -1, loc: j, weak: h.p.flags&fWeak != 0})
 		}
-		if sg.ctx&((1<<cConvoy)|(1<<cForeignBase)) == 0 {
+		// a region places an attack only in an item about US or coalition
+		// forces or with the weapons militias fire at them, and not where
+		// the base is another army's
+		if sg.ctx&(1<<cConvoy) == 0 && (sg.ctx&(1<<cForeignBase) == 0 || sg.ctx&(1<<cTarget) != 0) &&
+			(x.item.coalition || x.militiaWeapon(sg)) {
 			x.regionCandidate(int32(si), first)
 		}
 		sg.ncand = int32(len(x.cands) - first)
@@ -135,6 +139,20 @@ func (x *extraction) regionBefore(si int32, noun string, air bool, nounHit int32
 			return
 		}
 	}
+}
+
+// militiaWeapon reports whether a segment names a rocket, missile or drone.
+func (x *extraction) militiaWeapon(sg *segment) bool {
+	for j := sg.h0; j < sg.h1; j++ {
+		h := &x.hits[j]
+		if !h.dead && h.p.cls == cWeapon && h.p.flags&fWeak == 0 {
+			switch h.p.str {
+			case "rocket", "missile", "ballistic missile", "drone":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // antecedent returns the segment whose places an orphan segment refers to:

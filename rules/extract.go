@@ -105,7 +105,7 @@ type extraction struct {
 	evs        []evAcc
 	spans      []Span // backing array of the events' evidence; owned by the result once returned
 	reasons    []string
-	item       struct{ strike, analysis, anniversary, weapon bool }
+	item       struct{ strike, analysis, anniversary, weapon, coalition bool }
 	usStrikeAt int32
 }
 
@@ -184,7 +184,7 @@ func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.sentCtx = x.sentCtx[:0]
 	x.evs = x.evs[:0]
 	x.reasons = x.reasons[:0]
-	x.item.strike, x.item.analysis, x.item.anniversary, x.item.weapon = false, false, false, false
+	x.item.strike, x.item.analysis, x.item.anniversary, x.item.weapon, x.item.coalition = false, false, false, false, false
 }
 
 // collectHits turns raw matches into hits: boundaries and case checked,
@@ -319,7 +319,12 @@ func (x *extraction) collectHits() {
 			if h.p.flags&fWeak == 0 {
 				x.item.weapon = true
 			}
+		case cTarget, cUSWord:
+			x.item.coalition = true
 		case cSite, cRegion, cGroup:
+			if h.p.cls == cSite {
+				x.item.coalition = true
+			}
 			for t := h.t0; t < h.t1; t++ {
 				x.f.toks[t].ent = true
 			}

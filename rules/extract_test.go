@@ -93,6 +93,8 @@ func checkSpans(t *testing.T, res Result) {
 
 func TestExtractAttacks(t *testing.T) {
 	runExtractCases(t, []extractCase{
+		{name: "an embassy stormed", title: "Militia supporters storm US embassy compound in Baghdad",
+			summary: "Protesters broke into the reception area and set fire to a guard post on Tuesday.", pub: "2019-12-31T15:00:00Z", want: "us-embassy-baghdad@2019-12-31"},
 		{name: "site weapon verb in the title",
 			title: "Katyusha rockets hit Camp Taji north of Baghdad",
 			pub:   "2022-02-02T10:00:00Z", want: "taji@2022-02-02"},
@@ -215,6 +217,9 @@ func TestExtractNotAttacks(t *testing.T) {
 		{name: "attack with no site", title: "Rocket attack reported, location unclear", pub: "2022-04-01T10:00:00Z", want: "", reason: "no site"},
 		{name: "a halt to attacks", title: "Militia suspends attacks on US forces after Tower 22 strike",
 			pub: "2024-02-01T10:00:00Z", want: "", reason: "handover"},
+		{name: "a bomb in a city with no coalition forces", title: "Roadside bomb kills two in Kirkuk", pub: "2022-05-01T10:00:00Z", want: ""},
+		{name: "an Iraqi army base", title: "Mortars hit Iraqi army base in Salahuddin, wounding three soldiers", pub: "2022-05-01T10:00:00Z", want: ""},
+		{name: "an Islamic State attack", title: "Islamic State fighters attack a base in Anbar", pub: "2022-05-01T10:00:00Z", want: ""},
 		{name: "an attack denied", title: "Blast heard at Harir base was a controlled detonation, no attack took place",
 			pub: "2022-08-01T10:00:00Z", want: ""},
 		{name: "another country's base in the same province", title: "Rockets hit the Zilkan base in Nineveh, Turkish officials say",
