@@ -54,7 +54,24 @@ func (x *extraction) candidates() {
 			if dup {
 				continue
 			}
+			if x.originBefore(j) || x.tokText(h.t1) == "based" {
+				continue // "drones launched from Harir", "Asad-based jets": where from, not what was hit
+			}
 			x.cands = append(x.cands, cand{seg: int32(si), site: site, region: -1, loc: j, weak: h.p.flags&fWeak != 0})
+		}
+		// a site that speaks ("the US embassy said") is not a target
+		// when the segment names another place
+		if len(x.cands)-first > 1 {
+			kept := first
+			for k := first; k < len(x.cands); k++ {
+				if !x.speaker(x.cands[k].loc) {
+					x.cands[kept] = x.cands[k]
+					kept++
+				}
+			}
+			if kept > first {
+				x.cands = x.cands[:kept]
+			}
 		}
 		// a region places an attack only in an item about US or coalition
 		// forces or with the weapons militias fire at them, and not where
@@ -150,6 +167,37 @@ func (x *extraction) militiaWeapon(sg *segment) bool {
 			case "rocket", "missile", "ballistic missile", "drone":
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// originBefore reports whether the site at hit j is where something came
+// from: "drones launched from", "jets from".
+func (x *extraction) originBefore(j int32) bool {
+	h := &x.hits[j]
+	for k := j - 1; k >= 0 && x.hits[k].t1 >= h.t0-1; k-- {
+		if o := &x.hits[k]; !o.dead && o.p.cls == cOrigin && o.t1 <= h.t0 {
+			return true
+		}
+	}
+	return false
+}
+
+// speaker reports whether the site at hit j speaks: followed by "said",
+// "condemned", or preceded by "according to", "a statement from".
+func (x *extraction) speaker(j int32) bool {
+	h := &x.hits[j]
+	t := h.t1
+	for t < int32(len(x.f.toks)) && x.sameSentence(t, h.t0) && (x.tokText(t) == "in" || x.f.toks[t].ent) {
+		t++ // "the US embassy in Baghdad said"
+	}
+	if t < int32(len(x.f.toks)) && x.sameSentence(t, h.t0) && x.hitAt(t, cSpeech) >= 0 {
+		return true
+	}
+	for k := j - 1; k >= 0 && x.hits[k].t1 >= h.t0-1; k-- {
+		if o := &x.hits[k]; !o.dead && o.p.cls == cSpeech && o.t1 <= h.t0 {
+			return true
 		}
 	}
 	return false

@@ -61,6 +61,8 @@ const (
 	cUSWord
 	cCause
 	cFuture
+	cSpeech
+	cOrigin
 	nClasses
 )
 
@@ -73,7 +75,7 @@ var cueClasses = map[string]class{
 	"footage": cFootage, "threat": cThreat, "foil": cFoil, "foilweak": cFoilWeak, "foilobj": cFoilObj,
 	"analysis": cAnalysis, "anniversary": cAnniversary, "generic": cGeneric, "response": cResponse,
 	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
-	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase, "strikenoun": cStrikeNoun, "usword": cUSWord, "cause": cCause, "future": cFuture,
+	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase, "strikenoun": cStrikeNoun, "usword": cUSWord, "cause": cCause, "future": cFuture, "speech": cSpeech, "origin": cOrigin,
 }
 
 // family groups classes whose overlapping hits compete: of two hits of one
