@@ -24,6 +24,7 @@ func benchBackends(b *testing.B) map[string]func(b *testing.B) Store {
 	return map[string]func(b *testing.B) Store{
 		"sqlite-full":   sqliteAt(""),
 		"sqlite-normal": sqliteAt("?_synchronous=NORMAL"),
+		"sqlite-off":    sqliteAt("?_synchronous=OFF"),
 		"postgres": func(b *testing.B) Store {
 			if pg.admin == "" {
 				b.Skip("PostgreSQL: " + pg.skip)
@@ -111,6 +112,31 @@ func BenchmarkClaimDeliveries(b *testing.B) {
 				}
 				n--
 			}
+		})
+	}
+}
+
+// BenchmarkUpdateSeen is the store's share of an item that matches
+// nothing: one Update that checks and marks its key.
+func BenchmarkUpdateSeen(b *testing.B) {
+	for name, open := range benchBackends(b) {
+		b.Run(name, func(b *testing.B) {
+			s := open(b)
+			i := 0
+			for b.Loop() {
+				i++
+				key := fmt.Sprintf("https://news.example/%d", i)
+				err := s.Update(ctx, func(tx Tx) error {
+					if _, err := tx.Seen([]string{key}); err != nil {
+						return err
+					}
+					return tx.MarkSeen("wire", []string{key}, time.Now())
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "items/s")
 		})
 	}
 }

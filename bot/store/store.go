@@ -7,6 +7,20 @@
 // state). Both apply the same ordered list of embedded migrations at open and
 // pass the same contract tests. The package knows nothing of feeds parsing,
 // rules or chat platforms: it stores plain rows.
+//
+// Writes are serialised: on SQLite by one writer connection whose
+// transactions are BEGIN IMMEDIATE (WAL lets readers run alongside), on
+// PostgreSQL by an advisory lock taken at the start of every Update, so
+// that two processes deciding the same attack take turns. Deliveries are
+// claimed with leases (FOR UPDATE SKIP LOCKED on PostgreSQL), feeds are
+// leased to one owner at a time. Busy databases and serialisation failures
+// are retried a few times; other errors name the operation and the
+// database (never a password) and say what is likely wrong, such as a full
+// disk.
+//
+// Times are stored in UTC with microsecond precision (INTEGER unix
+// microseconds in SQLite, timestamptz in PostgreSQL), the zero time as
+// NULL, and come back in UTC.
 package store
 
 import (
