@@ -97,6 +97,7 @@ func isOrdinalSuffix(s string) bool {
 // ones against the latest exact date before them, or the publish time.
 func (x *extraction) findDates() {
 	pub := civil(x.pub)
+	noPub := x.pub.IsZero()
 	var ctx time.Time // latest exact date given by the text
 	ctxSent := int32(-1)
 	ctxYear := 0
@@ -107,8 +108,11 @@ func (x *extraction) findDates() {
 			return
 		}
 		// a date after the publish day is a plan or a threat, not a report
-		if d.date.After(pub.Add(day)) {
+		if !noPub && d.date.After(pub.Add(day)) {
 			return
+		}
+		if noPub && d.relative && ctx.IsZero() {
+			return // counted from a publish time we do not have
 		}
 		d.sent = x.f.toks[d.t0].sent
 		x.dates = append(x.dates, d)
@@ -149,6 +153,9 @@ func (x *extraction) findDates() {
 			}
 			continue
 		}
+		if noPub && h.p.cls != cMonth {
+			continue // weekdays and "yesterday" need the publish time
+		}
 		switch h.p.cls {
 		case cMonth:
 			m := time.Month(h.p.val)
@@ -187,6 +194,9 @@ func (x *extraction) findDates() {
 				if !monthLeads.has(x.tokText(h.t0 - 1)) {
 					continue // "may", "march" alone: not a date
 				}
+				if noPub {
+					continue
+				}
 				y := pub.Year()
 				if m > pub.Month() {
 					y--
@@ -210,6 +220,9 @@ func (x *extraction) findDates() {
 			}
 			ref := ctxYear
 			if ref == 0 {
+				if noPub {
+					continue
+				}
 				ref = pub.Year()
 			}
 			// the first occurrence on or after the date before it (narratives
@@ -217,7 +230,7 @@ func (x *extraction) findDates() {
 			var forward, latest time.Time
 			for y := ref - 1; y <= ref+1; y++ {
 				d := time.Date(y, m, int(dayN), 0, 0, 0, 0, time.UTC)
-				if d.Month() != m || d.After(pub.Add(day)) {
+				if d.Month() != m || !noPub && d.After(pub.Add(day)) {
 					continue
 				}
 				if !ctx.IsZero() && !d.Before(ctx) && (forward.IsZero() || d.Before(forward)) {

@@ -436,6 +436,7 @@ type evAcc struct {
 	bg           string
 	kind         string
 	first        int32 // first candidate
+	unlinked     bool  // a part names the site itself
 	segs         [8]int32
 	nsegs        int
 	dropped      bool
@@ -493,7 +494,7 @@ func (x *extraction) events() []Event {
 		a := &x.evs[ei]
 		score := evScore(a.ev)
 		ok := score >= 1
-		if !ok && a.ev&(eI|eK) != 0 && a.date >= 0 && x.item.weapon {
+		if !ok && a.ev&(eI|eK) != 0 && a.date >= 0 && x.item.weapon && !x.pub.IsZero() {
 			// "Basmaya was hit on the 17th", "on February 15 a contractor
 			// was killed in Erbil": a dated entry in an item about rockets;
 			// enough for a named site, or for history
@@ -543,6 +544,12 @@ func (x *extraction) mergeInto(ci int) int32 {
 		if a.date >= 0 && sg.date >= 0 && !x.dates[a.date].date.Equal(x.dates[sg.date].date) {
 			continue
 		}
+		// a mention that names its site and gives no date is not the old
+		// attack of another sentence ("Rockets hit Taji. The base was also
+		// hit on March 11, 2020.")
+		if a.date < 0 && x.oldDate(sg.date) && a.unlinked || sg.date < 0 && x.oldDate(a.date) && !c.linked {
+			continue
+		}
 		if (a.bg == "") != (c.bg == "") && a.date >= 0 && sg.date >= 0 {
 			continue
 		}
@@ -566,6 +573,9 @@ func (x *extraction) mergeInto(ci int) int32 {
 		a.weak = false
 	}
 	a.ev |= c.ev
+	if !c.linked {
+		a.unlinked = true
+	}
 	if c.ev != 0 && !c.linked {
 		a.sameSent = true
 	}
@@ -586,6 +596,11 @@ func (x *extraction) mergeInto(ci int) int32 {
 	}
 	a.addSeg(c.seg)
 	return best
+}
+
+// oldDate reports whether date d is well before publication.
+func (x *extraction) oldDate(d int32) bool {
+	return d >= 0 && !x.pub.IsZero() && x.dates[d].date.Before(civil(x.pub).Add(-backgroundAge))
 }
 
 // samePlace reports whether candidate c can be the place of event a.

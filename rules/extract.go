@@ -171,10 +171,7 @@ func joinText(parts ...string) string {
 
 func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.m = m
-	x.pub = in.Published
-	if x.pub.IsZero() {
-		x.pub = time.Now()
-	}
+	x.pub = in.Published // zero: dates relative to publication stay unknown
 	x.text = text
 	x.titleEnd = len(in.Title)
 	x.hits = x.hits[:0]

@@ -260,6 +260,10 @@ func TestExtractBackground(t *testing.T) {
 			want: "al-omar@2023-10-21~bg al-tanf@2023-10-19~bg conoco@2023-11-07 shaddadi@2023-10-26~bg"},
 		{name: "a verb governs the clause after it", title: "Rockets hit Taji on March 2, and Basmaya on March 9",
 			pub: "2020-04-20T10:00:00Z", want: "basmaya@2020-03-09~bg taji@2020-03-02~bg"},
+		{name: "an undated report is not the old attack named after it", title: "Rockets hit Camp Taji",
+			summary: "The base was also hit on December 27, 2019.", pub: "2021-03-01T10:00:00Z", want: "taji@2019-12-27~bg taji@2021-03-01"},
+		{name: "an anaphora joins the dated attack before it", title: "A timeline of attacks on Taji",
+			summary: "On March 11, 2020, rockets hit Camp Taji. The attack killed two Americans.", pub: "2021-03-01T10:00:00Z", want: "taji@2020-03-11~bg"},
 		{name: "chronology across years carries the year forward",
 			title:   "A timeline of attacks on Baghdad airport",
 			summary: "On December 3, 2019, rockets hit the Victory base. On January 5, rockets landed near the airport again. On May 30 a rocket fell inside the compound.",
@@ -368,5 +372,13 @@ func eq[T comparable](t *testing.T, what string, got, want T) {
 	t.Helper()
 	if got != want {
 		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
+func TestExtractWithoutPublishTime(t *testing.T) {
+	m := testMatcher(t)
+	res := m.Extract(Input{Title: "Rockets hit Camp Taji on Wednesday", Summary: "Basmaya was hit by rockets on December 27, 2019."})
+	if got, want := brief(res), "basmaya@2019-12-27 taji@?"; got != want {
+		t.Errorf("events %q, want %q\n%s", got, want, dump(res))
 	}
 }

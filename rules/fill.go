@@ -67,11 +67,11 @@ func (x *extraction) fill(a *evAcc, pub time.Time) Event {
 			ev.Date = d.date
 		}
 		ev.Evidence = append(ev.Evidence, x.tokSpan("date", d.t0, d.t1))
-	case a.bg == "":
+	case a.bg == "" && !x.pub.IsZero():
 		ev.Date = pub
 	}
 	ev.Background = a.bg != ""
-	if !ev.Date.IsZero() && ev.Date.Before(pub.Add(-backgroundAge)) {
+	if !ev.Date.IsZero() && !x.pub.IsZero() && ev.Date.Before(pub.Add(-backgroundAge)) {
 		ev.Background = true
 	}
 	// weapon, verb, projectiles, casualties, actor: from the segments of the
