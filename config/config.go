@@ -132,6 +132,27 @@ type Commands struct {
 	SlackSigningSecret string   `yaml:"slack_signing_secret"`
 	DiscordPublicKey   string   `yaml:"discord_public_key"`
 	Admins             []string `yaml:"admins"` // user or role ids allowed to mute and unmute
+
+	// SlackMode is how Slack reaches the commands: http (POST
+	// /slack/commands and /slack/interactions on the listener, signed with
+	// SlackSigningSecret) or socket (Socket Mode over a websocket opened
+	// with SlackAppToken, for installs without a public URL). Default http.
+	SlackMode     string `yaml:"slack_mode"`
+	SlackAppToken string `yaml:"slack_app_token"` // xapp-..., Socket Mode only
+	// DiscordAppID is the Discord application whose /incidents command is
+	// registered on start; empty: no Discord commands.
+	DiscordAppID   string `yaml:"discord_app_id"`
+	DiscordGuildID string `yaml:"discord_guild_id"` // register in this server only (instant updates); empty: global
+	// DiscordMode is how Discord reaches the commands: gateway (the bot's
+	// websocket, default) or http (POST /discord/interactions on the
+	// listener, signed with DiscordPublicKey).
+	DiscordMode string `yaml:"discord_mode"`
+	// DiscordToken is the bot token that registers the command and opens
+	// the gateway; empty: the token of the first discord output.
+	DiscordToken string `yaml:"discord_token"`
+	// ResponseURLBase allows Slack response_urls under this URL besides
+	// https://hooks.slack.com/ (a proxy, a test server).
+	ResponseURLBase string `yaml:"response_url_base"`
 }
 
 // Defaults filled by Load.

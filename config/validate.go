@@ -1,7 +1,9 @@
 package config
 
 import (
+	"encoding/hex"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -205,6 +207,8 @@ func validate(d *decoder, c *Config, _ *yaml.Node) {
 			}
 		}
 	}
+	validateCommands(c, at)
+
 	for i, o := range c.Outputs {
 		if o.Name != "" && !used[o.Name] && o.Recap == nil {
 			at(fmt.Sprintf("outputs[%d].name", i), "output %q is used by no route", o.Name)
@@ -224,4 +228,83 @@ func (d *decoder) lineOf(field string) int {
 		f = f[:i]
 	}
 	return 0
+}
+
+// validateCommands checks the slash commands' settings.
+func validateCommands(c *Config, at func(field, format string, args ...any)) {
+	cm := &c.Commands
+	for i, a := range cm.Admins {
+		if strings.TrimSpace(a) == "" {
+			at(fmt.Sprintf("commands.admins[%d]", i), "empty: give a Slack or Discord user id, or a Discord role id")
+		}
+	}
+	switch cm.SlackMode {
+	case "":
+		cm.SlackMode = "http"
+	case "http", "socket":
+	default:
+		at("commands.slack_mode", "%q is not a Slack mode (http or socket)", cm.SlackMode)
+	}
+	if cm.SlackMode == "socket" && !strings.HasPrefix(cm.SlackAppToken, "xapp-") {
+		at("commands.slack_app_token", "socket mode needs an app-level token (xapp-..., with the connections:write scope; write it as ${SLACK_APP_TOKEN})")
+	}
+	if cm.SlackMode == "http" && cm.SlackSigningSecret != "" && c.Listen == "" {
+		at("commands.slack_signing_secret", "Slack commands over HTTP need a listener: set listen (e.g. \":8080\") or slack_mode: socket")
+	}
+	switch cm.DiscordMode {
+	case "":
+		cm.DiscordMode = "gateway"
+	case "gateway", "http":
+	default:
+		at("commands.discord_mode", "%q is not a Discord mode (gateway or http)", cm.DiscordMode)
+	}
+	if cm.DiscordAppID != "" && !snowflake(cm.DiscordAppID) {
+		at("commands.discord_app_id", "%q is not a Discord application id (digits, from the developer portal)", cm.DiscordAppID)
+	}
+	if cm.DiscordGuildID != "" && !snowflake(cm.DiscordGuildID) {
+		at("commands.discord_guild_id", "%q is not a Discord server id (digits)", cm.DiscordGuildID)
+	}
+	if cm.DiscordGuildID != "" && cm.DiscordAppID == "" {
+		at("commands.discord_guild_id", "set discord_app_id too")
+	}
+	if cm.DiscordPublicKey != "" {
+		if b, err := hex.DecodeString(cm.DiscordPublicKey); err != nil || len(b) != 32 {
+			at("commands.discord_public_key", "not an Ed25519 public key (64 hex digits, from the developer portal)")
+		}
+	}
+	if cm.DiscordAppID != "" {
+		if cm.DiscordMode == "http" && cm.DiscordPublicKey == "" {
+			at("commands.discord_public_key", "discord_mode http needs the application's public key")
+		}
+		if cm.DiscordMode == "http" && c.Listen == "" {
+			at("commands.discord_mode", "Discord commands over HTTP need a listener: set listen")
+		}
+		if cm.DiscordToken == "" {
+			found := false
+			for _, o := range c.Outputs {
+				found = found || o.Type == "discord"
+			}
+			if !found {
+				at("commands.discord_token", "Discord commands need a bot token: set discord_token (${DISCORD_BOT_TOKEN}) or add a discord output")
+			}
+		}
+	}
+	if cm.ResponseURLBase != "" {
+		if u, err := url.Parse(cm.ResponseURLBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			at("commands.response_url_base", "%q is not an http or https URL", cm.ResponseURLBase)
+		}
+	}
+}
+
+// snowflake reports whether s looks like a Discord id.
+func snowflake(s string) bool {
+	if len(s) < 5 || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
