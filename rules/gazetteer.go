@@ -299,9 +299,16 @@ func (g *Gazetteer) Site(id string) (Site, bool) {
 	return g.sites[i], true
 }
 
-// Sites returns every site, in the order of the data file.
+// Sites returns a copy of every site, in the order of the data file.
 func (g *Gazetteer) Sites() []Site {
-	return append([]Site(nil), g.sites...)
+	out := make([]Site, len(g.sites))
+	for i, s := range g.sites {
+		s.Aliases = append([]string(nil), s.Aliases...)
+		s.AliasesAR = append([]string(nil), s.AliasesAR...)
+		s.Related = append([]string(nil), s.Related...)
+		out[i] = s
+	}
+	return out
 }
 
 // Regions returns every region.
