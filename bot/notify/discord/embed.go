@@ -240,3 +240,10 @@ func fit(e *discordgo.MessageEmbed) {
 	}
 	e.Description = notify.Truncate(e.Description, maxDescription)
 }
+
+// Escape makes text inert in Discord markdown, as the alerts do; exported
+// so that slash command answers escape alike.
+func Escape(s string) string { return escape(s) }
+
+// Link formats a masked link as the alerts do, the text escaped.
+func Link(url, text string) string { return link(url, text) }

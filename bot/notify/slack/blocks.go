@@ -187,3 +187,10 @@ func recapBlocks(r notify.Recap) []slack.Block {
 	flush()
 	return blocks
 }
+
+// Escape makes text safe for Slack mrkdwn, as the alerts do; exported so
+// that slash command answers escape alike.
+func Escape(s string) string { return escape(s) }
+
+// Link formats a mrkdwn link as the alerts do, URL and text escaped.
+func Link(url, text string) string { return link(url, text) }
