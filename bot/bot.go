@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/basewatch/basewatch/bot/incident"
@@ -65,6 +66,7 @@ type Bot struct {
 	down     map[string]string // output name -> why it is down
 	inFlight map[string]bool   // feeds being polled by this process
 	wake     chan struct{}     // nudges the outbox
+	running  atomic.Bool       // the scheduler runs
 }
 
 // New builds a bot from a validated config.

@@ -47,6 +47,8 @@ func (b *Bot) Run(ctx context.Context, grace time.Duration) error {
 
 	b.log.Info("basewatch running", slog.Int("feeds", len(b.cfg.Feeds)), slog.Int("outputs", len(b.outputs)), slog.String("owner", b.owner))
 	c.Start()
+	b.running.Store(true)
+	defer b.running.Store(false)
 	// A first poll of every feed at start, so nobody waits a whole interval.
 	go b.PollAll(work)
 

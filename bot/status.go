@@ -93,3 +93,15 @@ func (b *Bot) FeedConfig(name string) (config.Feed, bool) {
 	}
 	return config.Feed{}, false
 }
+
+// Ready reports whether the bot can do its work: the store answers and,
+// when it runs as a daemon, the scheduler is running.
+func (b *Bot) Ready(ctx context.Context) error {
+	if err := b.store.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if !b.running.Load() {
+		return errors.New("scheduler not running")
+	}
+	return nil
+}

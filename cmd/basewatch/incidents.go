@@ -27,11 +27,12 @@ func cmdIncidents(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	b, _, closeStore, err := setup(ctx, e, &c, false)
+	a, err := setup(ctx, e, &c, false)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer a.close()
+	b := a.bot
 	st := b.Store()
 	switch args[0] {
 	case "import":

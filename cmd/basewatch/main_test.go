@@ -2,17 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func basewatch(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(args, strings.NewReader(stdin), &out, &errb)
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), code
 }
 
@@ -152,5 +157,80 @@ func TestReplayCommand(t *testing.T) {
 	json.Unmarshal([]byte(lines[1]), &d)
 	if d.Item != "g2" || d.Action != "ignored" {
 		t.Errorf("second decision = %+v", d)
+	}
+}
+
+// TestDaemonListener: run as a daemon with a listener, the status page,
+// health, readiness and metrics answer; SIGTERM (a cancelled context) stops
+// it cleanly with status 0.
+func TestDaemonListener(t *testing.T) {
+	dir := t.TempDir()
+	samples, _ := filepath.Abs(filepath.Join("..", "..", "config", "samples"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte(`listen: `+addr+`
+store: {path: `+filepath.Join(dir, "s.db")+`}
+feeds: [{name: levant, url: `+filepath.Join(samples, "levant-wire.xml")+`, schedule: "@every 1h"}]
+rules: [{name: attacks}]
+outputs: [{name: console, type: console}]
+routes: [{rule: attacks, to: [{output: console}]}]
+`), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out, errb bytes.Buffer
+	go func() { done <- run(ctx, []string{"run", "--config", cfg}, strings.NewReader(""), &out, &errb) }()
+
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, _ := get("/readyz")
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("never ready; stderr:\n%s", errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code, body := get("/healthz"); code != 200 {
+		t.Errorf("/healthz: %d %s", code, body)
+	}
+	// The first poll runs at start; wait for it to show on the page.
+	var page string
+	for time.Now().Before(deadline) {
+		_, page = get("/")
+		if strings.Contains(page, "levant") && strings.Contains(page, "Ain al-Asad") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(page, "levant") || !strings.Contains(page, "Ain al-Asad") {
+		t.Errorf("status page lacks the feed or the incident:\n%s", page)
+	}
+	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, "basewatch_feed_fetches_total") {
+		t.Errorf("/metrics: %d\n%.500s", code, body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d after SIGTERM; stderr:\n%s", code, errb.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("did not stop after SIGTERM")
 	}
 }

@@ -19,11 +19,12 @@ func cmdRecap(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b, cfg, closeStore, err := setup(ctx, e, &c, false)
+	a, err := setup(ctx, e, &c, false)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer a.close()
+	b, cfg := a.bot, a.cfg
 	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
 		return err

@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/basewatch/basewatch/bot"
 	"github.com/basewatch/basewatch/bot/incident"
@@ -14,6 +18,7 @@ import (
 	"github.com/basewatch/basewatch/bot/notify/discord"
 	"github.com/basewatch/basewatch/bot/notify/slack"
 	"github.com/basewatch/basewatch/bot/store"
+	"github.com/basewatch/basewatch/bot/web"
 	"github.com/basewatch/basewatch/config"
 )
 
@@ -61,43 +66,65 @@ func buildOutputs(cfg *config.Config, stdout io.Writer, jsonLines bool) (map[str
 	return outs, nil
 }
 
+// app is what the commands that run the bot share.
+type app struct {
+	bot   *bot.Bot
+	cfg   *config.Config
+	store store.Store
+	log   *slog.Logger
+	reg   *prometheus.Registry
+}
+
+func (a *app) close() {
+	if err := a.store.Close(); err != nil {
+		a.log.Error("store close", slog.Any("err", err))
+	}
+}
+
+// handler is the HTTP listener's: status page, health, metrics.
+func (a *app) handler() http.Handler {
+	loc, err := time.LoadLocation(a.cfg.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return web.New(web.Options{Status: snapshot(a.bot), Ready: a.bot.Ready, Gatherer: a.reg, Logger: a.log, Location: loc})
+}
+
 // setup loads the config and opens the store and the bot, loading the seed
 // incidents on first start.
-func setup(ctx context.Context, e *env, c *common, jsonLines bool) (*bot.Bot, *config.Config, func(), error) {
+func setup(ctx context.Context, e *env, c *common, jsonLines bool) (*app, error) {
 	cfg, err := loadConfig(c.config)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	log := c.logger(e.stderr)
 	st, err := openStore(ctx, cfg)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
+	a := &app{cfg: cfg, store: st, log: log}
 	outs, err := buildOutputs(cfg, e.stdout, jsonLines)
 	if err != nil {
-		st.Close()
-		return nil, nil, nil, err
+		a.close()
+		return nil, err
 	}
-	b, err := bot.New(cfg, st, bot.Options{Logger: log, Outputs: outs})
-	if err != nil {
-		st.Close()
-		return nil, nil, nil, err
+	reg, m := newMetrics(st)
+	a.reg = reg
+	if a.bot, err = bot.New(cfg, st, bot.Options{Logger: log, Outputs: outs, Metrics: m}); err != nil {
+		a.close()
+		return nil, err
 	}
 	if cfg.Store.SeedEnabled() {
-		n, err := incident.LoadSeed(ctx, st, b.Gazetteer())
+		n, err := incident.LoadSeed(ctx, st, a.bot.Gazetteer())
 		if err != nil {
-			st.Close()
-			return nil, nil, nil, fmt.Errorf("seed incidents: %w", err)
+			a.close()
+			return nil, fmt.Errorf("seed incidents: %w", err)
 		}
 		if n > 0 {
 			log.Info("loaded the seed list of past incidents", slog.Int("incidents", n))
 		}
 	}
-	return b, cfg, func() {
-		if err := st.Close(); err != nil {
-			log.Error("store close", slog.Any("err", err))
-		}
-	}, nil
+	return a, nil
 }
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -110,13 +137,20 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b, _, closeStore, err := setup(ctx, e, &c, *jsonLines)
+	a, err := setup(ctx, e, &c, *jsonLines)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer a.close()
+	b := a.bot
 	if !*once {
-		return b.Run(ctx, *grace)
+		if a.cfg.Listen == "" {
+			return b.Run(ctx, *grace)
+		}
+		g, gctx := errgroup.WithContext(ctx)
+		g.Go(func() error { return b.Run(gctx, *grace) })
+		g.Go(func() error { return serve(gctx, a.cfg.Listen, a.handler(), a.log) })
+		return g.Wait()
 	}
 	failed := 0
 	for _, r := range b.PollAll(ctx) {
@@ -128,7 +162,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if _, err := b.DeliverPending(ctx); err != nil {
 		return err
 	}
-	if failed > 0 && failed == len(b.Config().Feeds) {
+	if failed > 0 && failed == len(a.cfg.Feeds) {
 		return fmt.Errorf("every feed failed (see the log above)")
 	}
 	return nil

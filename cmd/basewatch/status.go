@@ -16,11 +16,12 @@ func cmdStatus(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b, _, closeStore, err := setup(ctx, e, &c, false)
+	a, err := setup(ctx, e, &c, false)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer a.close()
+	b := a.bot
 	s, err := b.Status(ctx)
 	if err != nil {
 		return err
