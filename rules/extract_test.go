@@ -305,6 +305,23 @@ func TestExtractFields(t *testing.T) {
 				eq(t, "weapon", e.Weapon, "drone")
 				eq(t, "date", e.Date.Format("2006-01-02"), "2024-01-28")
 			}},
+		{"victims of several kinds", "Drone hits Rumalyn base", "The attack on Monday wounded five service members and two contractors.", "2023-10-24T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "wounded", e.Wounded, 7)
+			eq(t, "victims", e.Victims, "five service members and two contractors")
+		}},
+		{"a contractor died", "Rockets hit Union III", "A civilian contractor died in the attack on Friday.", "2020-10-03T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "killed", e.Killed, 1)
+		}},
+		{"a span covers folded doubled letters", "Rockets hit Union III", "", "2020-10-03T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "site span", e.Evidence[0].Text, "Union III")
+		}},
+		{"minor injuries", "Rockets hit Qayyarah airfield", "Two personnel suffered minor injuries.", "2020-10-03T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "wounded", e.Wounded, 2)
+			eq(t, "killed", e.Killed, -1)
+		}},
+		{"Arabic casualties", "مقتل جنديين أمريكيين وإصابة 34 آخرين بهجوم على البرج 22", "", "2024-01-28T20:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "wounded", e.Wounded, 34)
+		}},
 		{"subject before the verb", "Rockets strike Balad air base", "Two contractors were lightly wounded.", "2021-04-18T10:00:00Z", func(t *testing.T, e Event) {
 			eq(t, "wounded", e.Wounded, 2)
 		}},

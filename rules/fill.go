@@ -273,12 +273,7 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 		// backward: find a victim word ending just before t
 		v := int32(-1)
 		for k := t - 1; k >= t-5 && k >= 0 && x.sameSentence(k, from-1); k-- {
-			for j := x.firstHit(k); j < len(x.hits) && x.hits[j].t0 == k; j++ {
-				if !x.hits[j].dead && x.hits[j].p.cls == cVictim && x.hits[j].t1 <= t {
-					v = int32(j)
-				}
-			}
-			if v >= 0 {
+			if v = x.victimCovering(k, t); v >= 0 {
 				break
 			}
 			if victimFillers.has(x.tokText(k)) {
@@ -331,6 +326,18 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 		return -1, 0, 0
 	}
 	return total, first, last
+}
+
+// victimCovering returns the victim hit that covers token k and ends by
+// token t, or -1.
+func (x *extraction) victimCovering(k, t int32) int32 {
+	for j := x.firstHit(max(0, k-4)); j < len(x.hits) && x.hits[j].t0 <= k; j++ {
+		h := &x.hits[j]
+		if !h.dead && h.p.cls == cVictim && h.t1 > k && h.t1 <= t {
+			return int32(j)
+		}
+	}
+	return -1
 }
 
 // casualties reads killed and wounded from one segment into ev, keeping

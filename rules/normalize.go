@@ -505,7 +505,14 @@ func (f *folder) origEnd(i int) int {
 	return o + n
 }
 
-// span returns the source byte range of out[start:end].
+// span returns the source byte range of out[start:end], including the
+// doubled letters folded into its last one ("Union III" -> "union i").
 func (f *folder) span(start, end int32) (int, int) {
-	return int(f.off[start]), f.origEnd(int(end) - 1)
+	e := f.origEnd(int(end) - 1)
+	if last := f.out[end-1]; last >= 'a' && last <= 'z' {
+		for e < len(f.src) && f.src[e]|0x20 == last {
+			e++
+		}
+	}
+	return int(f.off[start]), e
 }
