@@ -56,7 +56,34 @@ func buildAutomaton(pats []string) *automaton {
 		}
 		a.patLen = append(a.patLen, int32(len(p)))
 	}
+	// number the states breadth-first: the shallow states, which most bytes
+	// of a text visit, then share cache lines
 	n := len(nodes)
+	order := make([]int32, 0, n)
+	order = append(order, 0)
+	for q := 0; q < len(order); q++ {
+		nd := &nodes[order[q]]
+		for c := 0; c < a.ncls; c++ {
+			if t, ok := nd.next[uint8(c)]; ok {
+				order = append(order, t)
+			}
+		}
+	}
+	newID := make([]int32, n)
+	for i, old := range order {
+		newID[old] = int32(i)
+	}
+	renum := make([]node, n)
+	outPat := make([]int32, n)
+	for old := range nodes {
+		nd := node{next: make(map[uint8]int32, len(nodes[old].next))}
+		for c, t := range nodes[old].next {
+			nd.next[c] = newID[t]
+		}
+		renum[newID[old]] = nd
+		outPat[newID[old]] = a.outPat[old]
+	}
+	nodes, a.outPat = renum, outPat
 	a.nstates = n
 	fail := make([]int32, n)
 	a.dict = make([]int32, n)

@@ -443,9 +443,10 @@ func (x *extraction) actor(ev *Event, a *evAcc) {
 		if sctx&(1<<cDeny) != 0 || sctx&((1<<cClaim)|(1<<cBlame)) == 0 {
 			return false
 		}
-		for j := range x.hits {
+		t0 := x.f.sentStart[sent]
+		for j := x.firstHit(t0); j < len(x.hits) && x.f.toks[x.hits[j].t0].sent == sent; j++ {
 			h := &x.hits[j]
-			if h.dead || h.p.cls != cGroup || x.f.toks[h.t0].sent != sent {
+			if h.dead || h.p.cls != cGroup {
 				continue
 			}
 			ev.Actor = x.m.groups[h.p.val].ID
