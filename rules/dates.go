@@ -127,8 +127,8 @@ func (x *extraction) findDates() {
 			hi++
 		}
 		// a lone year sets the year of later dates: "in 2020 ... on March 11"
-		if v := x.f.toks[t].num; v >= 1990 && v <= 2100 {
-			ctxYear = int(v)
+		if x.isYear(t) {
+			ctxYear = int(x.f.toks[t].num)
 		}
 		var h *hit
 		for j := hi; j < len(x.hits) && x.hits[j].t0 == t; j++ {
@@ -184,10 +184,8 @@ func (x *extraction) findDates() {
 					}
 				}
 			}
-			if k < n && x.sameSentence(k, h.t0) {
-				if v := x.f.toks[k].num; v >= 1990 && v <= 2100 {
-					year, t1 = v, k+1
-				}
+			if k < n && x.sameSentence(k, h.t0) && x.isYear(k) {
+				year, t1 = x.f.toks[k].num, k+1
 			}
 			if dayN < 0 && year < 0 {
 				// "in January", "since March", "last May": the most recent one
@@ -326,6 +324,16 @@ func (x *extraction) findDates() {
 			}
 		}
 	}
+}
+
+// isYear reports whether token t is a year: four digits from 1990 to the
+// year after publication, not a clock time ("2030 GMT").
+func (x *extraction) isYear(t int32) bool {
+	v := x.f.toks[t].num
+	if v < 1990 || v > 2100 || !x.pub.IsZero() && int(v) > x.pub.Year()+1 {
+		return false
+	}
+	return !clockWords.has(x.tokText(t + 1))
 }
 
 func (x *extraction) isDual(h int32) bool {

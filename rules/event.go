@@ -7,7 +7,7 @@ type Input struct {
 	Title     string
 	Summary   string
 	Content   string
-	Language  string    // "en", "ar" or empty (then detected)
+	Language  string    // "en", "ar" or empty; not needed: the folding reads both
 	Published time.Time // resolves relative dates ("on Wednesday", "overnight")
 }
 

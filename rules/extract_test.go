@@ -266,6 +266,8 @@ func TestExtractBackground(t *testing.T) {
 			summary: "The base was also hit on December 27, 2019.", pub: "2021-03-01T10:00:00Z", want: "taji@2019-12-27~bg taji@2021-03-01"},
 		{name: "an anaphora joins the dated attack before it", title: "A timeline of attacks on Taji",
 			summary: "On March 11, 2020, rockets hit Camp Taji. The attack killed two Americans.", pub: "2021-03-01T10:00:00Z", want: "taji@2020-03-11~bg"},
+		{name: "a clock time is not a year", title: "Rockets hit Ain al-Asad at 2030 GMT",
+			summary: "The base was also struck on March 3 by a drone.", pub: "2021-03-20T22:00:00Z", want: "ain-al-asad@2021-03-03~bg ain-al-asad@2021-03-20"},
 		{name: "chronology across years carries the year forward",
 			title:   "A timeline of attacks on Baghdad airport",
 			summary: "On December 3, 2019, rockets hit the Victory base. On January 5, rockets landed near the airport again. On May 30 a rocket fell inside the compound.",

@@ -71,6 +71,8 @@ const (
 		"remote|sprawling|nearby|same|another|its|their|this|that|which|western|northern|eastern|southern|desert|"
 	// borderWords after a country name make it a border, not a place.
 	borderWords wordList = "|border|borders|frontier|حدود|"
+	// clockWords after four digits make them a time, not a year.
+	clockWords wordList = "|gmt|utc|local|hrs|hours|h|pm|am|"
 	// articleWords count as one: "a rocket", "an American".
 	articleWords wordList = "|a|an|"
 )
