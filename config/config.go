@@ -89,8 +89,12 @@ type Rule struct {
 
 // Incidents tunes how events fold into incidents.
 type Incidents struct {
-	Window        Duration `yaml:"window"`         // how far apart two reports of one attack may date; default 36h
+	Window        Duration `yaml:"window"`         // how far apart two reports of one attack may date it; default 36h
 	BackgroundAge Duration `yaml:"background_age"` // events older than this at publication never alert; default 72h
+	// AlertUnconfirmed alerts at once on an attack placed only in a region
+	// ("a base in north-eastern Syria"); by default its incident is held
+	// until a report names the site.
+	AlertUnconfirmed bool `yaml:"alert_unconfirmed"`
 }
 
 // Output is one place alerts go.

@@ -56,6 +56,11 @@ type Decider struct {
 	// BackgroundAge: an event dated this long before its report is history,
 	// not news, and never alerts.
 	BackgroundAge time.Duration
+	// AlertUnconfirmed makes an attack that reports place only in a region
+	// ("a base in north-eastern Syria") alert at once. Otherwise its
+	// incident is recorded and held, and alerts when a report names the
+	// site.
+	AlertUnconfirmed bool
 }
 
 // Accept reports whether some rule wants an event to alert, and which.
@@ -78,7 +83,7 @@ func (d *Decider) Decide(tx store.Tx, ev rules.Event, r Report, accept Accept) (
 	}
 	best, why := d.best(tx, ev, date, r, cands)
 	if best != nil {
-		return d.attach(tx, ev, r, *best, why)
+		return d.attach(tx, ev, r, *best, why, accept)
 	}
 
 	age := civil(r.Published).Sub(date)
@@ -98,15 +103,24 @@ func (d *Decider) Decide(tx store.Tx, ev rules.Event, r Report, accept Accept) (
 
 	in := d.newIncident(tx, ev, date, r)
 	in.Rule = rule
-	in.Alerted = true
+	hold := ev.SiteID == "" && !d.AlertUnconfirmed
+	in.Alerted = !hold
 	if err := tx.CreateIncident(&in); err != nil {
 		return dec, fmt.Errorf("incident: create: %w", err)
 	}
-	if err := tx.AddReport(store.Report{IncidentID: in.ID, ItemID: r.ItemID, Feed: r.Feed, Link: r.Link, Title: r.Title, Published: r.Published, Action: Alert, Added: "first report"}); err != nil {
+	action := Alert
+	dec.Reason = fmt.Sprintf("new incident: nothing at %s within a day of %s; %s", ev.Site, date.Format("2006-01-02"), rwhy)
+	if hold {
+		action = Ignored
+		dec.Reason = fmt.Sprintf("new incident %s held: the report places it only in %s; it alerts when a report names the site", in.ID, regionName(ev))
+	}
+	if err := tx.AddReport(store.Report{IncidentID: in.ID, ItemID: r.ItemID, Feed: r.Feed, Link: r.Link, Title: r.Title, Published: r.Published, Action: action, Added: "first report"}); err != nil {
 		return dec, fmt.Errorf("incident: report: %w", err)
 	}
-	dec.Action, dec.Incident, dec.Rule = Alert, in, rule
-	dec.Reason = fmt.Sprintf("new incident: nothing at %s within a day of %s; %s", ev.Site, date.Format("2006-01-02"), rwhy)
+	dec.Action, dec.Incident = action, in
+	if !hold {
+		dec.Rule = rule
+	}
 	return dec, nil
 }
 
@@ -219,7 +233,7 @@ func (d *Decider) similarity(tx store.Tx, c store.Incident, r Report) float64 {
 
 // attach adds the report to an existing incident and decides whether it
 // changes it.
-func (d *Decider) attach(tx store.Tx, ev rules.Event, r Report, in store.Incident, why string) (Decision, error) {
+func (d *Decider) attach(tx store.Tx, ev rules.Event, r Report, in store.Incident, why string, accept Accept) (Decision, error) {
 	dec := Decision{Event: ev}
 	orig := in
 	changes := merge(&in, ev)
@@ -228,6 +242,16 @@ func (d *Decider) attach(tx store.Tx, ev rules.Event, r Report, in store.Inciden
 	case in.Known:
 		action = Known
 		why = "known incident " + in.ID + ": " + why
+	case !in.Alerted && in.SiteID != "" && !ev.Background:
+		// A held incident: this report names the site.
+		if rule, ok, rwhy := accept(ev); ok {
+			action = Alert
+			in.Alerted, in.Rule = true, rule
+			dec.Rule = rule
+			why = fmt.Sprintf("held incident %s now names its site (%s): %s; %s", in.ID, strings.Join(changes, "; "), why, rwhy)
+		} else {
+			why = "held incident " + in.ID + ": " + why + "; " + rwhy
+		}
 	case len(changes) > 0 && in.Alerted:
 		action = Update
 		why = "updates incident " + in.ID + " (" + strings.Join(changes, "; ") + "): " + why

@@ -53,9 +53,10 @@ func TestDecide(t *testing.T) {
 	unconfirmed := func(ev rules.Event) rules.Event { ev.Unconfirmed = true; return ev }
 
 	tests := []struct {
-		name  string
-		known []store.Incident
-		steps []step
+		name             string
+		known            []store.Incident
+		steps            []step
+		alertUnconfirmed bool
 	}{
 		{"first report alerts, second duplicates, toll updates", nil, []step{
 			{ev: site(g, "taji", "2022-06-03", "rocket"), title: "Rockets hit Camp Taji", action: "alert", same: -1},
@@ -63,33 +64,42 @@ func TestDecide(t *testing.T) {
 			{ev: withToll(site(g, "taji", "2022-06-03", "rocket"), 1, 2), title: "Soldier killed at Taji", action: "update", same: 0},
 			{ev: withToll(site(g, "taji", "2022-06-03", ""), 1, 2), title: "Toll unchanged", action: "duplicate", same: 0},
 			{ev: withActor(site(g, "taji", "2022-06-04", "rocket"), "Kataib Hezbollah"), title: "Group claims Taji attack", action: "update", same: 0},
-		}},
+		}, false},
 		{"two days apart are two attacks", nil, []step{
 			{ev: site(g, "k1", "2023-05-01", "rocket"), title: "Rocket hits K-1", action: "alert", same: -1},
 			{ev: site(g, "k1", "2023-05-03", "rocket"), title: "Rockets hit K-1 again", action: "alert", same: -1},
-		}},
+		}, false},
 		{"related site is the same attack", nil, []step{
 			{ev: site(g, "erbil-airport", "2023-07-06", "drone"), title: "Drone hits Erbil airport", action: "alert", same: -1},
 			{ev: site(g, "erbil-air-base", "2023-07-06", "drone"), title: "Coalition base at Erbil attacked by drone", action: "duplicate", same: 0},
-		}},
+		}, false},
 		{"region report joins the site's incident", nil, []step{
 			{ev: site(g, "shaddadi", "2023-06-11", "drone"), title: "Drones strike al-Shaddadi base", action: "alert", same: -1},
 			{ev: region("Hasakah", "Syria", "2023-06-11", "drone"), title: "Base in Hasakah hit by drones", action: "duplicate", same: 0},
-		}},
+		}, false},
+		{"a region-only report is held until a report names the site", nil, []step{
+			{ev: region("Hasakah", "Syria", "2023-06-11", "drone"), title: "Base in Hasakah hit by drones", action: "ignored", same: -1},
+			{ev: site(g, "shaddadi", "2023-06-11", "drone"), title: "Drones strike al-Shaddadi base", action: "alert", same: 0},
+			{ev: site(g, "shaddadi", "2023-06-11", "drone"), title: "Al-Shaddadi base attacked", action: "duplicate", same: 0},
+		}, false},
+		{"a region-only report alerts at once when configured", nil, []step{
+			{ev: region("Hasakah", "Syria", "2023-06-11", "drone"), title: "Base in Hasakah hit by drones", action: "alert", same: -1},
+			{ev: site(g, "shaddadi", "2023-06-11", "drone"), title: "Drones strike al-Shaddadi base", action: "update", same: 0},
+		}, true},
 		{"unconfirmed site confirmed later", nil, []step{
 			{ev: unconfirmed(site(g, "ain-al-asad", "2023-03-03", "rocket")), title: "Base in Anbar hit by rockets", action: "alert", same: -1},
 			{ev: site(g, "ain-al-asad", "2023-03-03", "rocket"), title: "Rockets hit Ain al-Asad", action: "update", same: 0},
-		}},
+		}, false},
 		{"missile strike and rocket barrage on one day are two attacks", nil, []step{
 			{ev: site(g, "erbil-air-base", "2022-03-13", "ballistic missile"), title: "Iranian missiles land near Erbil consulate", action: "alert", same: -1},
 			{ev: site(g, "erbil-air-base", "2022-03-13", "rocket"), title: "Katyusha barrage on coalition base at dawn", action: "alert", same: -1},
-		}},
+		}, false},
 		{"known incident never alerts", []store.Incident{{SiteID: "tower-22", Location: "Tower 22", Country: "Jordan", EventDate: day("2024-01-28"), SubEventType: "drone", Fatalities: 3, Wounded: 40, Known: true}}, []step{
 			{ev: site(g, "tower-22", "2024-01-28", "drone"), title: "Drone kills three at Tower 22", action: "known", same: -1},
-		}},
+		}, false},
 		{"background mention of an unknown attack never alerts", nil, []step{
 			{ev: background(site(g, "balad", "2021-04-18", "rocket")), title: "A timeline of attacks", action: "ignored", same: -1},
-		}},
+		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +112,7 @@ func TestDecide(t *testing.T) {
 			if _, err := incident.Import(ctx, st, tt.known); err != nil {
 				t.Fatal(err)
 			}
-			d := incident.Decider{Gazetteer: g, Window: 36 * time.Hour, BackgroundAge: 72 * time.Hour}
+			d := incident.Decider{Gazetteer: g, Window: 36 * time.Hour, BackgroundAge: 72 * time.Hour, AlertUnconfirmed: tt.alertUnconfirmed}
 			ids := make([]string, len(tt.steps))
 			for i, s := range tt.steps {
 				var dec incident.Decision
