@@ -73,3 +73,45 @@ func TestOwnCorpus(t *testing.T) {
 	}
 	t.Logf("own corpus: %d items (%d English, %d Arabic; %d with events, %d without): %d agree", n, en, ar, pos, neg, agree)
 }
+
+// TestExtractConcurrent runs one matcher from several goroutines over the
+// corpus and expects the results of a sequential run.
+func TestExtractConcurrent(t *testing.T) {
+	raw, err := os.ReadFile("testdata/corpus.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []corpusItem
+	for _, l := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var it corpusItem
+		if err := json.Unmarshal([]byte(l), &it); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it)
+	}
+	m := testMatcher(t)
+	want := make([]string, len(items))
+	for i, it := range items {
+		want[i] = brief(m.Extract(Input{Title: it.Title, Summary: it.Summary, Content: it.Content, Published: it.Published}))
+	}
+	errs := make(chan string, 4*len(items))
+	done := make(chan bool)
+	for w := 0; w < 4; w++ {
+		go func() {
+			for i := range items {
+				it := items[(i+w*7)%len(items)]
+				if got := brief(m.Extract(Input{Title: it.Title, Summary: it.Summary, Content: it.Content, Published: it.Published})); got != want[(i+w*7)%len(items)] {
+					errs <- it.ID + ": " + got
+				}
+			}
+			done <- true
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error("concurrent run differs: " + e)
+	}
+}

@@ -32,7 +32,6 @@ func baseLike(k, noun string, air bool) bool {
 // reported on, and links evidence that names no place to the place named
 // just before (or just after) it.
 func (x *extraction) candidates() {
-	g := x.m.g
 	for si := range x.segs {
 		sg := &x.segs[si]
 		first := len(x.cands)
@@ -91,7 +90,6 @@ func (x *extraction) candidates() {
 			x.cands[k].ev = ev
 		}
 	}
-	_ = g
 	// evidence that names no place: "The drone struck a hangar at the base."
 	n := len(x.cands)
 	for si := range x.segs {
@@ -456,7 +454,6 @@ func (a *evAcc) addSeg(s int32) {
 
 // events merges the candidates into events and fills their fields.
 func (x *extraction) events() []Event {
-	g := x.m.g
 	pub := civil(x.pub)
 	for ci := range x.cands {
 		c := &x.cands[ci]
@@ -515,7 +512,6 @@ func (x *extraction) events() []Event {
 	if x.item.strike || x.anyStrike() {
 		out = append(out, x.strikeEvent(pub))
 	}
-	_ = g
 	if len(out) == 0 {
 		return nil
 	}
