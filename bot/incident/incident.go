@@ -68,6 +68,12 @@ type Accept func(ev rules.Event) (rule string, ok bool, why string)
 
 // Decide folds ev, found in report r, into the incidents of tx.
 func (d *Decider) Decide(tx store.Tx, ev rules.Event, r Report, accept Accept) (Decision, error) {
+	if d.Gazetteer != nil && ev.Actor != "" {
+		// Incidents name groups as people read them, not by id.
+		if g, ok := d.Gazetteer.Group(ev.Actor); ok {
+			ev.Actor = g.Name
+		}
+	}
 	dec := Decision{Event: ev}
 	date := ev.Date
 	if date.IsZero() {
