@@ -20,13 +20,15 @@ type Item struct {
 // link, and its feed and title on the day it was published, so that a feed
 // that changes an item's GUID or date on every edit does not make it new
 // again, and the same link from two feeds is handed to the rules once.
+// The parts are joined by U+001F (unit separator), not NUL: PostgreSQL
+// text columns refuse NUL bytes.
 func (it Item) Keys() []string {
-	keys := []string{"id:" + it.Feed + "\x00" + it.ID}
+	keys := []string{"id:" + it.Feed + "\x1f" + it.ID}
 	if it.Link != "" {
 		keys = append(keys, "link:"+it.Link)
 	}
 	if it.Title != "" {
-		keys = append(keys, "title:"+it.Feed+"\x00"+it.Title+"\x00"+it.Published.UTC().Format("2006-01-02"))
+		keys = append(keys, "title:"+it.Feed+"\x1f"+it.Title+"\x1f"+it.Published.UTC().Format("2006-01-02"))
 	}
 	return keys
 }
