@@ -98,7 +98,7 @@ func (c *Core) Handle(ctx context.Context, text string, w Caller) Answer {
 	if err != nil {
 		var ue *UsageError
 		if errors.As(err, &ue) {
-			return failed(notify.Clean(ue.Msg), true, ue.Command)
+			return failed(upperFirst(notify.Clean(ue.Msg)), true, ue.Command)
 		}
 		return failed("That command was not understood.", true, "")
 	}
@@ -210,7 +210,7 @@ func (c *Core) incidentItems(ctx context.Context, ins []store.Incident) ([]Item,
 		if err != nil {
 			return nil, fmt.Errorf("reports of %s: %w", in.ID, err)
 		}
-		v := notify.NewView(bot.AlertOf(in, reps), c.loc, now)
+		v := notify.NewView(alertOf(in, reps), c.loc, now)
 		it := Item{Title: v.Headline, URL: v.TitleURL, MapURL: v.MapURL, IncidentID: v.IncidentID}
 		if l := joinNonEmpty(" · ", v.Toll, v.Claim, v.Outlets); l != "" {
 			it.Lines = append(it.Lines, l)
@@ -218,6 +218,17 @@ func (c *Core) incidentItems(ctx context.Context, ins []store.Incident) ([]Item,
 		out = append(out, it)
 	}
 	return out, nil
+}
+
+// alertOf lays out an incident as its alert does. An incident without
+// reports (imported from the history) is dated by its event date, not by
+// when it was imported.
+func alertOf(in store.Incident, reps []store.Report) notify.Alert {
+	a := bot.AlertOf(in, reps)
+	if len(reps) == 0 {
+		a.ReportedAt = time.Time{}
+	}
+	return a
 }
 
 // lookupSite finds the site a person typed, best match first.
@@ -358,7 +369,7 @@ func (c *Core) show(ctx context.Context, req Request) (Answer, error) {
 		return Answer{}, err
 	}
 	now := c.now()
-	v := notify.NewView(bot.AlertOf(in, reps), c.loc, now)
+	v := notify.NewView(alertOf(in, reps), c.loc, now)
 	v.Rule = notify.Clean(in.Rule)
 	a := Answer{Title: v.Headline, Incident: &v}
 	if in.Known {
