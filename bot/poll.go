@@ -78,7 +78,9 @@ func (b *Bot) PollFeed(ctx context.Context, f config.Feed) PollResult {
 		log.Debug("feed skipped", slog.String("why", res.Skipped))
 		return res
 	}
-	lease := time.Duration(f.Timeout) + 2*time.Minute
+	// The lease outlives the request's timeout; a process killed while it
+	// polls frees the feed this long after.
+	lease := time.Duration(f.Timeout) + 30*time.Second
 	ok, err := b.store.LeaseFeed(ctx, f.Name, b.owner, now.Add(lease))
 	if err != nil {
 		res.Err = fmt.Errorf("feed %s: lease: %w", f.Name, err)
