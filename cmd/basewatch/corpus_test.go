@@ -58,7 +58,10 @@ type corpusSite struct {
 }
 
 // corpusSites picks n sites of the embedded gazetteer that have a plain
-// English alias (neither weak nor case-bound) and an Arabic one.
+// English alias (neither weak nor case-bound) and an Arabic one, and no
+// related sites: a report naming "Erbil airport" may rightly be placed at
+// the air base beside it, which would make the expected incident id a
+// matter of the rules' judgement rather than of this test.
 func corpusSites(t testing.TB, n int) []corpusSite {
 	t.Helper()
 	g, err := rules.LoadGazetteer(nil)
@@ -74,7 +77,7 @@ func corpusSites(t testing.TB, n int) []corpusSite {
 				break
 			}
 		}
-		if name == "" || len(s.AliasesAR) == 0 {
+		if name == "" || len(s.AliasesAR) == 0 || len(s.Related) > 0 {
 			continue
 		}
 		out = append(out, corpusSite{ID: s.ID, Name: name, NameAR: s.AliasesAR[0]})

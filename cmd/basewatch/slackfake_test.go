@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // slackFake is an httptest server speaking the part of Slack's Web API the
@@ -26,6 +27,7 @@ type slackFake struct {
 	channels map[string][]*slackMsg // top-level messages, oldest first
 	replies  map[string][]*slackMsg // thread replies by parent ts
 	calls    map[string]int         // API method -> calls
+	latency  time.Duration          // how long chat.postMessage takes to answer
 }
 
 type slackMsg struct {
@@ -68,7 +70,15 @@ func (f *slackFake) serve(w http.ResponseWriter, r *http.Request) {
 	form := func(k string) string { return r.Form.Get(k) }
 	switch method {
 	case "chat.postMessage":
-		f.post(w, form)
+		// Stored at once, answered after a while, as a busy Slack does: a
+		// sender that dies meanwhile has posted without knowing it.
+		resp := f.post(form)
+		if f.latency > 0 {
+			f.mu.Unlock()
+			time.Sleep(f.latency)
+			f.mu.Lock()
+		}
+		slackJSON(w, resp)
 	case "chat.update":
 		for _, m := range f.channels[form("channel")] {
 			if m.TS == form("ts") {
@@ -112,13 +122,12 @@ func (f *slackFake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// post stores the message before answering: a client killed while it
-// waits for the answer has still posted, as on the real Slack.
-func (f *slackFake) post(w http.ResponseWriter, form func(string) string) {
+// post stores the message and returns the answer: a client killed while
+// it waits for the answer has still posted, as on the real Slack.
+func (f *slackFake) post(form func(string) string) map[string]any {
 	ch := form("channel")
 	if _, ok := f.channels[ch]; !ok {
-		slackJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
-		return
+		return map[string]any{"ok": false, "error": "channel_not_found"}
 	}
 	f.seq++
 	m := &slackMsg{Channel: ch, TS: fmt.Sprintf("1700000000.%06d", f.seq), Text: form("text")}
@@ -132,8 +141,7 @@ func (f *slackFake) post(w http.ResponseWriter, form func(string) string) {
 			} `json:"event_payload"`
 		}
 		if err := json.Unmarshal([]byte(md), &v); err != nil {
-			slackJSON(w, map[string]any{"ok": false, "error": "invalid_metadata_format"})
-			return
+			return map[string]any{"ok": false, "error": "invalid_metadata_format"}
 		}
 		m.Metadata = json.RawMessage(md)
 		m.Kind, m.Key, m.IncidentID = v.EventPayload.Kind, v.EventPayload.Key, v.EventPayload.IncidentID
@@ -144,15 +152,14 @@ func (f *slackFake) post(w http.ResponseWriter, form func(string) string) {
 			found = found || p.TS == parent
 		}
 		if !found {
-			slackJSON(w, map[string]any{"ok": false, "error": "thread_not_found"})
-			return
+			return map[string]any{"ok": false, "error": "thread_not_found"}
 		}
 		m.ThreadTS = parent
 		f.replies[parent] = append(f.replies[parent], m)
 	} else {
 		f.channels[ch] = append(f.channels[ch], m)
 	}
-	slackJSON(w, map[string]any{"ok": true, "channel": ch, "ts": m.TS, "message": m.json(false)})
+	return map[string]any{"ok": true, "channel": ch, "ts": m.TS, "message": m.json(false)}
 }
 
 func (m *slackMsg) json(withMeta bool) map[string]any {
