@@ -15,13 +15,14 @@ import (
 
 // Outbox tuning.
 const (
-	claimBatch  = 32
-	claimLease  = 2 * time.Minute
-	retryBase   = 2 * time.Second
-	retryMax    = 10 * time.Minute
-	downRecheck = 5 * time.Minute // an output whose token is refused is tried again this often
-	updateWait  = 5 * time.Second // an update waits this long for its alert to be sent
-	maxWaits    = 1000            // an update whose alert never goes out gives up after this many waits
+	claimBatch   = 8                // small: a batch is sent before its lease ends, even paced at 1/s
+	claimLease   = 30 * time.Second // after a crash, another process (or the restart) resends after this
+	retryBase    = 2 * time.Second
+	retryMax     = 10 * time.Minute
+	downRecheck  = 5 * time.Minute // an output whose token is refused is tried again this often
+	updateWait   = 5 * time.Second // an update waits this long for its alert to be sent
+	maxWaits     = 1000            // an update whose alert never goes out gives up after this many waits
+	commitMargin = 2 * time.Second // an update is queued at most this long before its transaction commits
 )
 
 // DeliverPending delivers what is due in the outbox until nothing is due,
@@ -59,11 +60,15 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) bool {
 		_ = b.store.MarkFailed(bg, d.ID, fmt.Sprintf("output %q is not configured", d.Output))
 		return false
 	}
+	// The message is rendered from the store as it stands now; its sent
+	// time is this moment, so that an update queued before it is known to
+	// be in it.
+	rendered := b.now()
 	ref, err := b.send(ctx, out, d)
 	now := b.now()
 	if err == nil {
 		b.metrics.Delivered(d.Output, d.Kind, metrics.ResultSent)
-		if err := b.store.MarkSent(bg, d.ID, ref, now); err != nil {
+		if err := b.store.MarkSent(bg, d.ID, ref, rendered); err != nil {
 			log.Error("outbox: mark sent", slog.Any("err", err))
 		}
 		b.mu.Lock()
@@ -82,11 +87,12 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) bool {
 		return false
 	}
 	if after, ok := notify.RetryAfter(err); ok {
-		// The platform said how long to wait: wait exactly that, never drop.
+		// The platform said how long to wait: wait exactly that, never
+		// drop, and do not count it as a failed attempt.
 		log.Warn("rate limited", slog.Duration("retry_after", after))
 		b.metrics.Delivered(d.Output, d.Kind, metrics.ResultRateLimited)
 		b.metrics.RateLimited(d.Output, after)
-		_ = b.store.MarkRetry(bg, d.ID, now.Add(after), err.Error())
+		_ = b.store.Postpone(bg, d.ID, now.Add(after), err.Error())
 		return false
 	}
 	if notify.IsAuth(err) {
@@ -113,6 +119,10 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) bool {
 	_ = b.store.MarkRetry(bg, d.ID, now.Add(backoff), err.Error())
 	return false
 }
+
+// collapsed is the ref recorded for an update that its alert already
+// carried.
+const collapsed = "collapsed into the alert"
 
 // errWait asks the outbox to try again later without counting a failure.
 type errWait struct {
@@ -171,7 +181,7 @@ func (b *Bot) send(ctx context.Context, out Output, d store.Delivery) (string, e
 		}
 		return out.Post(ctx, d.Channel, a, d.Key)
 	case "update":
-		ref, err := b.store.SentRef(ctx, d.IncidentID, d.Output, d.Channel)
+		alert, err := b.store.SentAlert(ctx, d.IncidentID, d.Output, d.Channel)
 		if errors.Is(err, store.ErrNotFound) {
 			// The alert has not gone out yet; when it does, it carries
 			// the latest facts, so the update waits for it.
@@ -180,6 +190,13 @@ func (b *Bot) send(ctx context.Context, out Output, d store.Delivery) (string, e
 		if err != nil {
 			return "", err
 		}
+		if !alert.SentAt.Before(d.CreatedAt.Add(commitMargin)) {
+			// The alert was rendered after this update was queued (and
+			// its transaction committed), with the facts the update
+			// brings: one message, not two.
+			return collapsed, nil
+		}
+		ref := alert.Ref
 		a, err := b.alertFor(ctx, d.IncidentID, "update", p)
 		if err != nil {
 			return "", err

@@ -200,3 +200,85 @@ func TestOutboxRetriesAndRateLimit(t *testing.T) {
 		t.Errorf("posts %d updates %d; want 1 and 1", chat.count(), len(chat.updates))
 	}
 }
+
+// failing is a board that answers 429 for its first n posts.
+type failing struct {
+	*board
+	n int
+}
+
+func (f *failing) Post(ctx context.Context, ch string, a notify.Alert, key string) (string, error) {
+	if f.n > 0 {
+		f.n--
+		return "", &notify.RateLimitError{RetryAfter: time.Second, Err: errors.New("429")}
+	}
+	return f.board.Post(ctx, ch, a, key)
+}
+
+// TestOutboxRateLimitStormNeverDrops: more 429s than the retry limit still
+// end in one post; waiting is not failing.
+func TestOutboxRateLimitStormNeverDrops(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	clk := &clock{t: attackItem.Published.Add(time.Minute)}
+	chat := &failing{board: newBoard(), n: 20} // the output's retry limit is 8
+	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": chat}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.ProcessItem(ctx, attackItem); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 25 && chat.count() == 0; i++ {
+		if _, err := b.DeliverPending(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clk.add(time.Second)
+	}
+	if chat.count() != 1 {
+		t.Fatalf("posts %d after a storm of 20 rate limits, want 1", chat.count())
+	}
+	if _, failed, _, _ := st.OutboxStats(ctx, clk.now()); failed != 0 {
+		t.Errorf("%d deliveries failed", failed)
+	}
+}
+
+// TestOutboxCollapsesBurst: an alert and its update both waiting in the
+// outbox go out as one message with the latest facts.
+func TestOutboxCollapsesBurst(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	clk := &clock{t: attackItem.Published.Add(time.Minute)}
+	chat := newBoard()
+	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": chat}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := attackItem
+	later.ID, later.Link = "a2", "https://f.example/a2"
+	later.Title = "Soldier dies of wounds after Camp Taji rocket attack"
+	later.Summary = "One of the soldiers wounded when rockets hit Camp Taji on Friday has died, officials said."
+	for _, it := range []feeds.Item{attackItem, later} {
+		if _, err := b.ProcessItem(ctx, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.add(5 * time.Second)
+	if _, err := b.DeliverPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if chat.count() != 1 || len(chat.updates) != 0 {
+		t.Errorf("posts %d, updates %d; want the alert alone", chat.count(), len(chat.updates))
+	}
+	if pending, failed, _, _ := st.OutboxStats(ctx, clk.now()); pending != 0 || failed != 0 {
+		t.Errorf("outbox: pending %d failed %d", pending, failed)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/basewatch/basewatch/bot/incident"
 	"github.com/basewatch/basewatch/bot/store"
@@ -76,7 +77,7 @@ func (b *Bot) ProcessItem(ctx context.Context, it feeds.Item) (Outcome, error) {
 			if err != nil {
 				return err
 			}
-			n, err := b.enqueue(tx, dec, accepted, it.ID)
+			n, err := b.enqueue(tx, dec, accepted, it.ID, now)
 			if err != nil {
 				return err
 			}
@@ -105,7 +106,7 @@ func (b *Bot) ProcessItem(ctx context.Context, it feeds.Item) (Outcome, error) {
 // target of every accepting rule whose severity it meets, and, for an
 // update, an update to every target that has the alert, or the alert to a
 // target whose severity the update now meets.
-func (b *Bot) enqueue(tx store.Tx, dec incident.Decision, accepted []string, itemID string) (int, error) {
+func (b *Bot) enqueue(tx store.Tx, dec incident.Decision, accepted []string, itemID string, now time.Time) (int, error) {
 	n := 0
 	in := dec.Incident
 	switch dec.Action {
@@ -116,7 +117,7 @@ func (b *Bot) enqueue(tx store.Tx, dec incident.Decision, accepted []string, ite
 				continue
 			}
 			for _, ch := range b.channels(t) {
-				added, err := tx.Enqueue(&store.Delivery{Key: alertKey(in.ID, t.Output, ch), Output: t.Output, Channel: ch, IncidentID: in.ID, Kind: "alert", Payload: p})
+				added, err := tx.Enqueue(&store.Delivery{Key: alertKey(in.ID, t.Output, ch), Output: t.Output, Channel: ch, IncidentID: in.ID, Kind: "alert", Payload: p, CreatedAt: now})
 				if err != nil {
 					return n, err
 				}
@@ -132,12 +133,12 @@ func (b *Bot) enqueue(tx store.Tx, dec incident.Decision, accepted []string, ite
 				continue
 			}
 			for _, ch := range b.channels(t) {
-				added, err := tx.Enqueue(&store.Delivery{Key: alertKey(in.ID, t.Output, ch), Output: t.Output, Channel: ch, IncidentID: in.ID, Kind: "alert", Payload: p})
+				added, err := tx.Enqueue(&store.Delivery{Key: alertKey(in.ID, t.Output, ch), Output: t.Output, Channel: ch, IncidentID: in.ID, Kind: "alert", Payload: p, CreatedAt: now})
 				if err != nil {
 					return n, err
 				}
 				if !added {
-					added, err = tx.Enqueue(&store.Delivery{Key: fmt.Sprintf("update:%s:%s:%s:%s", in.ID, t.Output, ch, itemID), Output: t.Output, Channel: ch, IncidentID: in.ID, Kind: "update", Payload: p})
+					added, err = tx.Enqueue(&store.Delivery{Key: fmt.Sprintf("update:%s:%s:%s:%s", in.ID, t.Output, ch, itemID), Output: t.Output, Channel: ch, IncidentID: in.ID, Kind: "update", Payload: p, CreatedAt: now})
 					if err != nil {
 						return n, err
 					}

@@ -67,7 +67,7 @@ func (b *Bot) QueueRecap(ctx context.Context, output, channel string, date time.
 		var err error
 		added, err = tx.Enqueue(&store.Delivery{
 			Key:    fmt.Sprintf("recap:%s:%s:%s", output, channel, date.Format("2006-01-02")),
-			Output: output, Channel: channel, Kind: "recap", Payload: p,
+			Output: output, Channel: channel, Kind: "recap", Payload: p, CreatedAt: b.now(),
 		})
 		return err
 	})

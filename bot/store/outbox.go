@@ -148,6 +148,28 @@ func (s *sqlStore) MarkRetry(ctx context.Context, id int64, next time.Time, last
 		s.d.t(next), lastErr)
 }
 
+// Postpone implements Store.
+func (s *sqlStore) Postpone(ctx context.Context, id int64, next time.Time, reason string) error {
+	return s.setDelivery(ctx, "postpone", id,
+		`state = 'pending', next_attempt = $2, last_error = $3, lease_owner = '', lease_until = NULL,
+		attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`,
+		s.d.t(next), reason)
+}
+
+// SentAlert implements Store.
+func (s *sqlStore) SentAlert(ctx context.Context, incidentID, output, channel string) (Delivery, error) {
+	ds, err := queryDeliveries(ctx, s.read, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE incident_id = $1 AND output = $2 AND channel = $3 AND kind = 'alert' AND state = 'sent'
+		ORDER BY id LIMIT 1`, incidentID, output, channel)
+	if err != nil {
+		return Delivery{}, s.wrap(fmt.Sprintf("read sent alert of incident %q", incidentID), err)
+	}
+	if len(ds) == 0 {
+		return Delivery{}, fmt.Errorf("%w: sent alert of incident %q on %s/%s", ErrNotFound, incidentID, output, channel)
+	}
+	return ds[0], nil
+}
+
 // MarkFailed implements Store.
 func (s *sqlStore) MarkFailed(ctx context.Context, id int64, lastErr string) error {
 	return s.setDelivery(ctx, "mark failed", id,

@@ -184,6 +184,12 @@ type Store interface {
 	// SentRef returns the Ref of the sent alert of incidentID on output and
 	// channel, or ErrNotFound.
 	SentRef(ctx context.Context, incidentID, output, channel string) (string, error)
+	// SentAlert is SentRef's whole delivery, with the time it was sent.
+	SentAlert(ctx context.Context, incidentID, output, channel string) (Delivery, error)
+	// Postpone is MarkRetry for a delivery that did not fail but was asked
+	// to wait (a platform's Retry-After, an update waiting for its alert):
+	// the attempt its claim counted is given back.
+	Postpone(ctx context.Context, id int64, next time.Time, reason string) error
 	Deliveries(ctx context.Context, state string, limit int) ([]Delivery, error)
 	// OutboxStats counts deliveries by state and the age of the oldest pending.
 	OutboxStats(ctx context.Context, now time.Time) (pending, failed int, oldest time.Duration, err error)

@@ -31,6 +31,7 @@ func testStore(t *testing.T, b backend) {
 		{"EnqueueIdempotent", testEnqueueIdempotent},
 		{"ClaimAndMark", testClaimAndMark},
 		{"SentRef", testSentRef},
+		{"Postpone", testPostpone},
 		{"OutboxStats", testOutboxStats},
 		{"ConcurrentUpdate", testConcurrentUpdate},
 		{"ConcurrentClaim", testConcurrentClaim},
@@ -688,6 +689,37 @@ func testSentRef(t *testing.T, b backend) {
 	}
 	if _, err := s.SentRef(ctx, "inc-1", "discord", "#news"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("SentRef on another output: %v, want ErrNotFound", err)
+	}
+	if d, err := s.SentAlert(ctx, "inc-1", "slack", "#news"); err != nil || d.Ref != "alert-ts" || d.SentAt.Sub(clk.Now()).Abs() >= time.Microsecond || d.ID != alert.ID {
+		t.Errorf("SentAlert = %+v, %v", d, err)
+	}
+	if _, err := s.SentAlert(ctx, "inc-1", "slack", "#desk"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SentAlert on a channel whose alert is pending: %v, want ErrNotFound", err)
+	}
+}
+
+// testPostpone: a delivery asked to wait is claimed again after the wait,
+// and the wait does not count as an attempt.
+func testPostpone(t *testing.T, b backend) {
+	clk := newClock()
+	s := b.open(t, b.fresh(t), clk)
+	d := &Delivery{Key: "k", Output: "slack", Channel: "#news", IncidentID: "inc-1", Kind: "alert"}
+	update(t, s, func(tx Tx) error { _, err := tx.Enqueue(d); return err })
+	for i := 0; i < 3; i++ {
+		got, err := s.ClaimDeliveries(ctx, "me", clk.Now(), clk.Now().Add(time.Minute), 10)
+		if err != nil || len(got) != 1 || got[0].Attempts != 1 {
+			t.Fatalf("claim %d: %+v, %v; want one delivery at attempt 1", i, got, err)
+		}
+		if err := s.Postpone(ctx, d.ID, clk.Now().Add(30*time.Second), "rate limited"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ClaimDeliveries(ctx, "me", clk.Now(), clk.Now().Add(time.Minute), 10); len(got) != 0 {
+			t.Fatalf("claimed during the wait: %+v", got)
+		}
+		clk.Add(30 * time.Second)
+	}
+	if err := s.Postpone(ctx, 999999, clk.Now(), "x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Postpone of an unknown delivery: %v", err)
 	}
 }
 
