@@ -282,3 +282,46 @@ func TestOutboxCollapsesBurst(t *testing.T) {
 		t.Errorf("outbox: pending %d failed %d", pending, failed)
 	}
 }
+
+// TestMutedSiteRecordsButDoesNotPost: a muted site's incidents are
+// recorded and not posted; after the mute ends, a new attack posts.
+func TestMutedSiteRecordsButDoesNotPost(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	clk := &clock{t: attackItem.Published.Add(time.Minute)}
+	chat := newBoard()
+	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": chat}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Mute(ctx, store.Mute{Kind: store.MuteSite, Target: "taji", Until: clk.now().Add(time.Hour), CreatedBy: "U1", CreatedAt: clk.now()}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := b.ProcessItem(ctx, attackItem)
+	if err != nil || len(o.Decisions) != 1 || o.Decisions[0].Action != "alert" {
+		t.Fatalf("decisions %+v, %v", o.Decisions, err)
+	}
+	b.DeliverPending(ctx)
+	if chat.count() != 0 {
+		t.Errorf("a muted site's alert was posted")
+	}
+	if _, err := st.Incident(ctx, o.Decisions[0].Incident.ID); err != nil {
+		t.Errorf("the muted incident was not recorded: %v", err)
+	}
+	clk.add(3 * 24 * time.Hour)
+	next := attackItem
+	next.ID, next.Link, next.Title = "a3", "https://f.example/a3", "Rockets hit Camp Taji again"
+	next.Summary = "Two rockets struck Camp Taji on Monday morning."
+	next.Published = clk.now()
+	if _, err := b.ProcessItem(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	b.DeliverPending(ctx)
+	if chat.count() != 1 {
+		t.Errorf("after the mute ended: %d posts, want 1", chat.count())
+	}
+}

@@ -109,6 +109,18 @@ func (b *Bot) ProcessItem(ctx context.Context, it feeds.Item) (Outcome, error) {
 func (b *Bot) enqueue(tx store.Tx, dec incident.Decision, accepted []string, itemID string, now time.Time) (int, error) {
 	n := 0
 	in := dec.Incident
+	if dec.Action != incident.Alert && dec.Action != incident.Update {
+		return 0, nil
+	}
+	mutes, err := tx.ActiveMutes(now)
+	if err != nil {
+		return 0, err
+	}
+	if m, ok := muted(mutes, in, accepted); ok {
+		// Like an Alertmanager silence: recorded, not posted.
+		b.log.Info("alert muted", slog.String("incident", in.ID), slog.String("mute", m.Kind+" "+m.Target), slog.Time("until", m.Until))
+		return 0, nil
+	}
 	switch dec.Action {
 	case incident.Alert:
 		p, _ := json.Marshal(payload{Rule: dec.Rule, Reason: dec.Reason})
@@ -150,6 +162,31 @@ func (b *Bot) enqueue(tx store.Tx, dec incident.Decision, accepted []string, ite
 		}
 	}
 	return n, nil
+}
+
+// muted returns the mute that silences an incident: one of its site, or
+// of every rule that would post it.
+func muted(mutes []store.Mute, in store.Incident, rules []string) (store.Mute, bool) {
+	if len(rules) == 0 && in.Rule != "" {
+		rules = []string{in.Rule}
+	}
+	silenced := 0
+	for _, m := range mutes {
+		if m.Kind == store.MuteSite && in.SiteID != "" && m.Target == in.SiteID {
+			return m, true
+		}
+	}
+	var last store.Mute
+	for _, r := range rules {
+		for _, m := range mutes {
+			if m.Kind == store.MuteRule && m.Target == r {
+				silenced++
+				last = m
+				break
+			}
+		}
+	}
+	return last, len(rules) > 0 && silenced == len(rules)
 }
 
 func alertKey(incidentID, output, channel string) string {
