@@ -95,6 +95,12 @@ func (c *Core) admin(w Caller) bool {
 // Handle parses text (what follows /incidents) and runs it.
 func (c *Core) Handle(ctx context.Context, text string, w Caller) Answer {
 	req, err := Parse(text)
+	return c.runParsed(ctx, req, err, w)
+}
+
+// runParsed runs req, or answers with the usage when err says it was not
+// understood.
+func (c *Core) runParsed(ctx context.Context, req Request, err error, w Caller) Answer {
 	if err != nil {
 		var ue *UsageError
 		if errors.As(err, &ue) {

@@ -188,9 +188,9 @@ func (d *Discord) interact(i *discordgo.Interaction) (*discordgo.InteractionResp
 			Data: &discordgo.InteractionResponseData{Choices: d.autocomplete(i.ApplicationCommandData())},
 		}, nil
 	case discordgo.InteractionApplicationCommand:
-		text, shared := commandText(i.ApplicationCommandData())
+		req, shared, err := discordRequest(i.ApplicationCommandData())
 		who := discordCaller(i)
-		return d.run(func(ctx context.Context) Answer { return d.core.Handle(ctx, text, who) },
+		return d.run(func(ctx context.Context) Answer { return d.core.runParsed(ctx, req, err, who) },
 			func(a Answer) *discordgo.InteractionResponse {
 				return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: discordData(a, shared && !a.Failed)}
 			},
@@ -281,12 +281,14 @@ func discordCaller(i *discordgo.Interaction) Caller {
 	return w
 }
 
-// commandText writes a slash command's options as the command line Parse
-// reads, so that both platforms share one parser; shared reports the
-// share option.
-func commandText(data discordgo.ApplicationCommandInteractionData) (text string, shared bool) {
+// discordRequest reads a slash command's options into a request. The
+// options are written as the command line Parse reads, so that both
+// platforms share one parser and its checks; a mute is built from its
+// options directly, since its reason may hold words that read as a
+// duration. shared reports the share option.
+func discordRequest(data discordgo.ApplicationCommandInteractionData) (req Request, shared bool, err error) {
 	if len(data.Options) == 0 {
-		return CmdHelp, false
+		return Request{Command: CmdHelp}, false, nil
 	}
 	sub := data.Options[0]
 	opts := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
@@ -303,33 +305,29 @@ func commandText(data discordgo.ApplicationCommandInteractionData) (text string,
 	if o, ok := opts["share"]; ok && o.Type == discordgo.ApplicationCommandOptionBoolean {
 		shared = o.BoolValue()
 	}
+	if sub.Name == CmdMute {
+		req, err = muteRequest(str("kind"), str("target"), str("duration"), str("reason"))
+		return req, shared, err
+	}
 	parts := []string{sub.Name}
 	switch sub.Name {
 	case CmdRecent:
+		days := DefaultDays
 		if o, ok := opts["days"]; ok && o.Type == discordgo.ApplicationCommandOptionInteger {
-			parts = append(parts, fmt.Sprint(o.IntValue()))
-		} else if s := str("site"); s != "" {
-			parts = append(parts, fmt.Sprint(DefaultDays))
+			days = int(o.IntValue())
 		}
-		parts = append(parts, str("site"))
+		parts = append(parts, fmt.Sprint(days), str("site"))
 	case CmdSite:
 		parts = append(parts, str("site"))
 	case CmdOnThisDay:
 		parts = append(parts, str("date"))
 	case CmdShow:
 		parts = append(parts, str("id"))
-	case CmdMute:
-		// The duration is checked here: Parse would take a target word
-		// that reads as a duration for it.
-		dur := str("duration")
-		if _, ok := parseDuration(dur); !ok {
-			dur = "-"
-		}
-		parts = append(parts, str("kind"), str("target"), dur, str("reason"))
 	case CmdUnmute:
 		parts = append(parts, str("kind"), str("target"))
 	}
-	return strings.Join(strings.Fields(strings.Join(parts, " ")), " "), shared
+	req, err = Parse(strings.Join(parts, " "))
+	return req, shared, err
 }
 
 // maxChoices is Discord's limit of autocomplete choices.

@@ -162,24 +162,39 @@ func Parse(text string) (Request, error) {
 		}
 		at := -1
 		for i, a := range args {
-			if d, ok := parseDuration(a); ok {
-				at, r.For = i, d
+			if _, ok := parseDuration(a); ok {
+				at = i
 				break
 			}
 		}
-		switch {
-		case at < 0:
+		if at < 0 {
 			return r, usageErr(cmd, "for how long? give a duration such as 30m, 6h or 2d")
-		case at == 0:
-			return r, usageErr(cmd, "which site or rule?")
-		case r.For < MinMute || r.For > MaxMute:
-			return r, usageErr(cmd, "a mute lasts between %s and %d days", MinMute, int(MaxMute/(24*time.Hour)))
 		}
-		r.Target = strings.Join(args[:at], " ")
-		r.Reason = notify.Truncate(strings.Join(args[at+1:], " "), maxReason)
+		return muteRequest(r.Kind, strings.Join(args[:at], " "), args[at], strings.Join(args[at+1:], " "))
 	default:
 		return Request{Command: CmdHelp}, usageErr("", "unknown command %q", notify.Truncate(words[0], 30))
 	}
+	return r, nil
+}
+
+// muteRequest checks the parts of a mute.
+func muteRequest(kind, target, duration, reason string) (Request, error) {
+	r := Request{Command: CmdMute, Kind: strings.ToLower(kind), Target: strings.TrimSpace(target)}
+	if r.Kind != "" && r.Kind != "site" && r.Kind != "rule" {
+		return r, usageErr(CmdMute, "mute a site or a rule, not %q", notify.Truncate(kind, 20))
+	}
+	if r.Target == "" {
+		return r, usageErr(CmdMute, "which site or rule?")
+	}
+	d, ok := parseDuration(duration)
+	if !ok {
+		return r, usageErr(CmdMute, "for how long? give a duration such as 30m, 6h or 2d")
+	}
+	if d < MinMute || d > MaxMute {
+		return r, usageErr(CmdMute, "a mute lasts between %s and %d days", MinMute, int(MaxMute/(24*time.Hour)))
+	}
+	r.For = d
+	r.Reason = notify.Truncate(notify.Clean(reason), maxReason)
 	return r, nil
 }
 
