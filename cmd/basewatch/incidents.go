@@ -9,12 +9,13 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/basewatch/basewatch/bot/incident"
 	"github.com/basewatch/basewatch/bot/store"
 )
 
 func cmdIncidents(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: basewatch incidents import [--skip-bad] FILE | list [--days N] [--site ID] | show ID")
+		fmt.Fprintln(e.stderr, "usage: basewatch incidents import [--skip-bad] FILE | list [--days N] [--site ID] | show ID | export [--format csv|acled]")
 		return errUsage
 	}
 	fs := newFlags("incidents "+args[0], e)
@@ -23,7 +24,8 @@ func cmdIncidents(ctx context.Context, e *env, args []string) error {
 	skipBad := fs.Bool("skip-bad", false, "import: import the good rows of a file with bad ones")
 	days := fs.Int("days", 0, "list: only incidents of the last N days (0: all)")
 	site := fs.String("site", "", "list: only incidents at this site id")
-	limit := fs.Int("limit", 50, "list: at most this many")
+	limit := fs.Int("limit", 50, "list: at most this many (export: 0, all)")
+	format := fs.String("format", "csv", "export: csv (basewatch's columns) or acled (ACLED's)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -51,6 +53,16 @@ func cmdIncidents(ctx context.Context, e *env, args []string) error {
 		}
 		printIncidents(e.stdout, ins)
 		return nil
+	case "export":
+		ins, err := st.Incidents(ctx, time.Time{}, time.Time{}, *site, 0)
+		if err != nil {
+			return err
+		}
+		// Oldest first, as a list of known incidents reads.
+		for i, j := 0, len(ins)-1; i < j; i, j = i+1, j-1 {
+			ins[i], ins[j] = ins[j], ins[i]
+		}
+		return incident.Export(e.stdout, *format, ins)
 	case "show":
 		if fs.NArg() != 1 {
 			return errors.New("usage: basewatch incidents show ID")
