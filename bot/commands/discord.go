@@ -438,3 +438,35 @@ func (t rebase) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return t.next.RoundTrip(req)
 }
+
+// InvitePermissions is the least the bot needs in a channel: see it, send
+// messages with embeds, and read its history (to find an earlier attempt
+// at a message). With threads, also create public threads and send in
+// them.
+func InvitePermissions(threads bool) int64 {
+	p := int64(discordgo.PermissionViewChannel | discordgo.PermissionSendMessages | discordgo.PermissionEmbedLinks |
+		discordgo.PermissionReadMessageHistory)
+	if threads {
+		p |= discordgo.PermissionCreatePublicThreads | discordgo.PermissionSendMessagesInThreads
+	}
+	return p
+}
+
+// InviteURL is the link a server admin opens to add the bot and its
+// /incidents command with InvitePermissions.
+func InviteURL(appID string, threads bool) (string, error) {
+	for _, r := range appID {
+		if r < '0' || r > '9' {
+			return "", fmt.Errorf("discord: %q is not an application id (digits, from the developer portal)", appID)
+		}
+	}
+	if len(appID) < 5 || len(appID) > 20 {
+		return "", fmt.Errorf("discord: %q is not an application id (digits, from the developer portal)", appID)
+	}
+	q := url.Values{
+		"client_id":   {appID},
+		"permissions": {fmt.Sprint(InvitePermissions(threads))},
+		"scope":       {"bot applications.commands"},
+	}
+	return "https://discord.com/oauth2/authorize?" + q.Encode(), nil
+}

@@ -66,6 +66,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"incidents": cmdIncidents,
 		"recap":     cmdRecap,
 		"status":    cmdStatus,
+		"discord":   cmdDiscord,
 	}
 	fn, ok := cmds[args[0]]
 	if !ok {
