@@ -40,66 +40,100 @@ type payload struct {
 // the alerts and updates they call for. An item already seen (by id, link,
 // or title on the same day) is not processed again.
 func (b *Bot) ProcessItem(ctx context.Context, it feeds.Item) (Outcome, error) {
-	out := Outcome{Item: it}
-	res := b.matcher.Extract(rules.Input{Title: it.Title, Summary: it.Summary, Content: it.Content, Language: it.Language, Published: it.Published})
-	now := b.now()
+	outs, err := b.ProcessItems(ctx, []feeds.Item{it}, nil)
+	if err != nil {
+		return Outcome{Item: it}, err
+	}
+	return outs[0], nil
+}
+
+// ProcessItems is ProcessItem for several items in order, in one
+// transaction: all of them are processed or none. now gives the clock of
+// the i-th item (the bot's clock when nil).
+func (b *Bot) ProcessItems(ctx context.Context, items []feeds.Item, now func(i int) time.Time) ([]Outcome, error) {
+	if now == nil {
+		now = func(int) time.Time { return b.now() }
+	}
+	results := make([]rules.Result, len(items))
+	for i, it := range items {
+		results[i] = b.matcher.Extract(rules.Input{Title: it.Title, Summary: it.Summary, Content: it.Content, Language: it.Language, Published: it.Published})
+	}
+	outs := make([]Outcome, len(items))
 	queued := 0
 	err := b.store.Update(ctx, func(tx store.Tx) error {
-		out.Decisions, out.Seen, queued = nil, false, 0
-		keys := it.Keys()
-		seen, err := tx.Seen(keys)
-		if err != nil {
-			return err
-		}
-		if len(seen) > 0 {
-			out.Seen = true
-			return nil
-		}
-		if err := tx.MarkSeen(it.Feed, keys, now); err != nil {
-			return err
-		}
-		if len(res.Events) == 0 {
-			out.Decisions = []incident.Decision{{Action: incident.Ignored, Reason: res.Reason}}
-			return nil
-		}
-		rep := incident.Report{ItemID: it.ID, Feed: it.Feed, Link: it.Link, Title: it.Title, Published: it.Published}
-		for _, ev := range res.Events {
-			var accepted []string
-			accept := func(ev rules.Event) (string, bool, string) {
-				names, why := b.accepting(ev, res.Text)
-				accepted = names
-				if len(names) == 0 {
-					return "", false, why
-				}
-				return names[0], true, why
-			}
-			dec, err := b.decider.Decide(tx, ev, rep, accept)
+		queued = 0
+		for i, it := range items {
+			outs[i] = Outcome{Item: it}
+			n, err := b.process(tx, &outs[i], results[i], now(i))
 			if err != nil {
-				return err
-			}
-			n, err := b.enqueue(tx, dec, accepted, it.ID, now)
-			if err != nil {
-				return err
+				return fmt.Errorf("item %s: %w", it.ID, err)
 			}
 			queued += n
-			out.Decisions = append(out.Decisions, dec)
 		}
 		return nil
 	})
 	if err != nil {
-		return out, fmt.Errorf("item %s: %w", it.ID, err)
+		return nil, err
 	}
-	b.logOutcome(out)
-	if !out.Seen {
-		b.metrics.Extracted(len(res.Events))
-		for _, d := range out.Decisions {
-			b.metrics.Decided(d.Action)
+	for i, o := range outs {
+		b.logOutcome(o)
+		if !o.Seen {
+			b.metrics.Extracted(len(results[i].Events))
+			for _, d := range o.Decisions {
+				b.metrics.Decided(d.Action)
+			}
 		}
 	}
 	if queued > 0 {
 		b.nudge()
 	}
-	return out, nil
+	return outs, nil
+}
+
+// process decides one item inside tx and returns how many deliveries it
+// queued.
+func (b *Bot) process(tx store.Tx, out *Outcome, res rules.Result, now time.Time) (int, error) {
+	it := out.Item
+	keys := it.Keys()
+	seen, err := tx.Seen(keys)
+	if err != nil {
+		return 0, err
+	}
+	if len(seen) > 0 {
+		out.Seen = true
+		return 0, nil
+	}
+	if err := tx.MarkSeen(it.Feed, keys, now); err != nil {
+		return 0, err
+	}
+	if len(res.Events) == 0 {
+		out.Decisions = []incident.Decision{{Action: incident.Ignored, Reason: res.Reason}}
+		return 0, nil
+	}
+	queued := 0
+	rep := incident.Report{ItemID: it.ID, Feed: it.Feed, Link: it.Link, Title: it.Title, Published: it.Published}
+	for _, ev := range res.Events {
+		var accepted []string
+		accept := func(ev rules.Event) (string, bool, string) {
+			names, why := b.accepting(ev, res.Text)
+			accepted = names
+			if len(names) == 0 {
+				return "", false, why
+			}
+			return names[0], true, why
+		}
+		dec, err := b.decider.Decide(tx, ev, rep, accept)
+		if err != nil {
+			return 0, err
+		}
+		n, err := b.enqueue(tx, dec, accepted, it.ID, now)
+		if err != nil {
+			return 0, err
+		}
+		queued += n
+		out.Decisions = append(out.Decisions, dec)
+	}
+	return queued, nil
 }
 
 // enqueue queues the deliveries a decision calls for: an alert to every
