@@ -45,6 +45,9 @@ type Options struct {
 	Fetcher *feeds.Fetcher   // nil: a default fetcher
 	Owner   string           // this process's name for leases; hostname-pid when empty
 	Metrics *metrics.Metrics // nil: no metrics
+	// OnHub is told of every WebSub hub a polled feed advertises, with
+	// the feed's topic URL; nil: hubs are ignored.
+	OnHub func(feed, hub, topic string)
 }
 
 // Bot ties the stages together.
@@ -61,6 +64,7 @@ type Bot struct {
 	now     func() time.Time
 	owner   string
 	metrics *metrics.Metrics
+	onHub   func(feed, hub, topic string)
 
 	mu       sync.Mutex
 	down     map[string]string // output name -> why it is down
@@ -91,6 +95,7 @@ func New(cfg *config.Config, st store.Store, opts Options) (*Bot, error) {
 		now:      opts.Now,
 		owner:    opts.Owner,
 		metrics:  opts.Metrics,
+		onHub:    opts.OnHub,
 		down:     map[string]string{},
 		inFlight: map[string]bool{},
 		wake:     make(chan struct{}, 1),

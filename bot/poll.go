@@ -108,6 +108,13 @@ func (b *Bot) PollFeed(ctx context.Context, f config.Feed) PollResult {
 		items, err = feeds.Parse(f.Name, resp.Body, resp.ContentType, now)
 		if err != nil {
 			err = fmt.Errorf("parse %s: %w", b.feedURL(f), err)
+		} else if b.onHub != nil {
+			if hub, self := feeds.Hub(resp.Body); hub != "" {
+				if self == "" {
+					self = resp.URL
+				}
+				b.onHub(f.Name, hub, self)
+			}
 		}
 	}
 	if err != nil {
@@ -142,24 +149,9 @@ func (b *Bot) PollFeed(ctx context.Context, f config.Feed) PollResult {
 		st.Items = len(items)
 	}
 	res.Items = len(items)
-	for _, it := range items {
-		if it.Language == "" {
-			it.Language = f.Language
-		}
-		o, err := b.ProcessItem(ctx, it)
-		if err != nil {
-			// The item is not marked seen: the next poll tries it again.
-			res.Err = fmt.Errorf("feed %s: %w", f.Name, err)
-			log.Error("item failed", slog.String("item", it.ID), slog.Any("err", err))
-			if ctx.Err() != nil {
-				return res
-			}
-			continue
-		}
-		if !o.Seen {
-			res.New++
-		}
-		res.Outcomes = append(res.Outcomes, o)
+	res.Outcomes, res.New, res.Err = b.processFeedItems(ctx, f, items)
+	if ctx.Err() != nil {
+		return res
 	}
 	b.metrics.NewItems(f.Name, res.New)
 	if err := b.store.SaveFeedState(context.WithoutCancel(ctx), st); err != nil {
@@ -167,6 +159,52 @@ func (b *Bot) PollFeed(ctx context.Context, f config.Feed) PollResult {
 	}
 	log.Info("feed polled", slog.Bool("not_modified", res.NotMod), slog.Int("items", res.Items), slog.Int("new", res.New))
 	return res
+}
+
+// processFeedItems hands a feed's items to the pipeline one by one; an item
+// that fails is not marked seen, so the next poll tries it again.
+func (b *Bot) processFeedItems(ctx context.Context, f config.Feed, items []feeds.Item) ([]Outcome, int, error) {
+	var outs []Outcome
+	var firstErr error
+	fresh := 0
+	for _, it := range items {
+		if it.Language == "" {
+			it.Language = f.Language
+		}
+		o, err := b.ProcessItem(ctx, it)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("feed %s: %w", f.Name, err)
+			}
+			b.log.Error("item failed", slog.String("feed", f.Name), slog.String("item", it.ID), slog.Any("err", err))
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		if !o.Seen {
+			fresh++
+		}
+		outs = append(outs, o)
+	}
+	return outs, fresh, firstErr
+}
+
+// Push processes a feed body a WebSub hub pushed: the same items, the same
+// pipeline as a poll, seconds after the publisher posts.
+func (b *Bot) Push(ctx context.Context, feed string, body []byte, contentType string) error {
+	f, ok := b.FeedConfig(feed)
+	if !ok {
+		return fmt.Errorf("push for unknown feed %q", feed)
+	}
+	items, err := feeds.Parse(f.Name, body, contentType, b.now())
+	if err != nil {
+		return fmt.Errorf("push for feed %s: %w", f.Name, err)
+	}
+	_, fresh, err := b.processFeedItems(ctx, f, items)
+	b.metrics.NewItems(f.Name, fresh)
+	b.log.Info("feed pushed", slog.String("feed", f.Name), slog.Int("items", len(items)), slog.Int("new", fresh))
+	return err
 }
 
 // feedURL resolves a relative path against the config file's directory.

@@ -22,6 +22,7 @@ type Config struct {
 	Outputs   []Output  `yaml:"outputs"`
 	Routes    []Route   `yaml:"routes"`
 	Commands  Commands  `yaml:"commands"`
+	WebSub    WebSub    `yaml:"websub"`
 
 	// Path is the file the config was read from; Dir its directory, against
 	// which relative feed paths resolve.
@@ -129,6 +130,13 @@ type Target struct {
 	Output      string `yaml:"output"`
 	Channel     string `yaml:"channel"`
 	MinSeverity string `yaml:"min_severity"` // any (default), wounded, killed
+}
+
+// WebSub lets feeds that advertise a hub push new items in seconds.
+type WebSub struct {
+	// Callback is the public URL at which hubs reach basewatch's listener,
+	// e.g. https://basewatch.example.org/websub; empty: no subscriptions.
+	Callback string `yaml:"callback"`
 }
 
 // Commands configures slash commands.

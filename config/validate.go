@@ -187,6 +187,16 @@ func validate(d *decoder, c *Config, _ *yaml.Node) {
 		}
 	}
 
+	if cb := c.WebSub.Callback; cb != "" {
+		u, err := url.Parse(cb)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			at("websub.callback", "%q is not an absolute http(s) URL", cb)
+		case c.Listen == "":
+			at("websub.callback", "hubs need the HTTP listener: set listen too")
+		}
+	}
+
 	used := map[string]bool{}
 	for i, r := range c.Routes {
 		p := fmt.Sprintf("routes[%d]", i)

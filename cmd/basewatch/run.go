@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +21,7 @@ import (
 	"github.com/basewatch/basewatch/bot/notify/slack"
 	"github.com/basewatch/basewatch/bot/store"
 	"github.com/basewatch/basewatch/bot/web"
+	"github.com/basewatch/basewatch/bot/websub"
 	"github.com/basewatch/basewatch/config"
 )
 
@@ -73,6 +76,7 @@ type app struct {
 	store store.Store
 	log   *slog.Logger
 	reg   *prometheus.Registry
+	hubs  *websub.Subscriber // nil without websub.callback
 }
 
 func (a *app) close() {
@@ -81,13 +85,53 @@ func (a *app) close() {
 	}
 }
 
-// handler is the HTTP listener's: status page, health, metrics.
+// handler is the HTTP listener's: status page, health, metrics, and the
+// WebSub callback.
 func (a *app) handler() http.Handler {
 	loc, err := time.LoadLocation(a.cfg.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
-	return web.New(web.Options{Status: snapshot(a.bot), Ready: a.bot.Ready, Gatherer: a.reg, Logger: a.log, Location: loc})
+	mux := http.NewServeMux()
+	mux.Handle("/", web.New(web.Options{Status: snapshot(a.bot), Ready: a.bot.Ready, Gatherer: a.reg, Logger: a.log, Location: loc}))
+	if a.hubs != nil {
+		u, _ := url.Parse(a.cfg.WebSub.Callback) // validated by config
+		mux.Handle(strings.TrimSuffix(u.Path, "/")+"/", a.hubs)
+	}
+	return mux
+}
+
+// websub makes the subscriber that hubs push to, and the hook through
+// which polls report the hubs feeds advertise.
+func (a *app) websub(ctx context.Context) (func(feed, hub, topic string), error) {
+	if a.cfg.WebSub.Callback == "" {
+		return nil, nil
+	}
+	var err error
+	a.hubs, err = websub.New(websub.Options{
+		Callback: a.cfg.WebSub.Callback,
+		Logger:   a.log,
+		OnContent: func(feed string, body []byte, contentType string) {
+			if err := a.bot.Push(ctx, feed, body, contentType); err != nil {
+				a.log.Error("websub push", slog.String("feed", feed), slog.Any("err", err))
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func(feed, hub, topic string) {
+		for _, s := range a.hubs.Subscriptions() {
+			if s.Feed == feed && s.Hub == hub && s.State != websub.StateFailed && s.State != websub.StateDenied {
+				return // asked already; renewals keep it
+			}
+		}
+		go func() {
+			if err := a.hubs.Subscribe(ctx, hub, topic, feed); err != nil {
+				a.log.Warn("websub subscribe", slog.String("feed", feed), slog.String("hub", hub), slog.Any("err", err))
+			}
+		}()
+	}, nil
 }
 
 // setup loads the config and opens the store and the bot, loading the seed
@@ -110,7 +154,12 @@ func setup(ctx context.Context, e *env, c *common, jsonLines bool) (*app, error)
 	}
 	reg, m := newMetrics(st)
 	a.reg = reg
-	if a.bot, err = bot.New(cfg, st, bot.Options{Logger: log, Outputs: outs, Metrics: m}); err != nil {
+	onHub, err := a.websub(ctx)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.bot, err = bot.New(cfg, st, bot.Options{Logger: log, Outputs: outs, Metrics: m, OnHub: onHub}); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -150,6 +199,9 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		g, gctx := errgroup.WithContext(ctx)
 		g.Go(func() error { return b.Run(gctx, *grace) })
 		g.Go(func() error { return serve(gctx, a.cfg.Listen, a.handler(), a.log) })
+		if a.hubs != nil {
+			g.Go(func() error { a.hubs.Run(gctx, time.Minute); return nil })
+		}
 		return g.Wait()
 	}
 	failed := 0
