@@ -178,7 +178,15 @@ func (d *Discord) edit(s *discordgo.Session, i *discordgo.Interaction, later <-c
 
 // interact decides the first response to i and, when the answer is not
 // ready by the deadline, a channel that gives it later.
-func (d *Discord) interact(i *discordgo.Interaction) (*discordgo.InteractionResponse, <-chan *discordgo.InteractionResponseData) {
+func (d *Discord) interact(i *discordgo.Interaction) (first *discordgo.InteractionResponse, later <-chan *discordgo.InteractionResponseData) {
+	defer func() {
+		// discordgo's data accessors panic on a mismatched type: one odd
+		// interaction must not take the process down.
+		if p := recover(); p != nil {
+			d.log.Error("discord: interaction", slog.String("interaction", i.ID), slog.Any("panic", p))
+			first, later = nil, nil
+		}
+	}()
 	switch i.Type {
 	case discordgo.InteractionPing:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, nil

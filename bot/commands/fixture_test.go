@@ -76,7 +76,20 @@ type fixtureOptions struct {
 	pageSize int
 }
 
+// newFixtureB is newFixture for benchmarks, with logs discarded.
+func newFixtureB(b *testing.B) *fixture {
+	b.Helper()
+	f := newFixtureTB(b, fixtureOptions{})
+	f.core.log = slog.New(slog.DiscardHandler)
+	return f
+}
+
 func newFixture(t *testing.T, fo fixtureOptions) *fixture {
+	t.Helper()
+	return newFixtureTB(t, fo)
+}
+
+func newFixtureTB(t testing.TB, fo fixtureOptions) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	now := func() time.Time { return testNow }
@@ -101,7 +114,7 @@ func newFixture(t *testing.T, fo fixtureOptions) *fixture {
 }
 
 // testWriter sends log lines to the test's log when -v is given.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	if testing.Verbose() {
@@ -111,7 +124,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 }
 
 // seed writes invented incidents and reports, and the feeds' states.
-func seed(t *testing.T, st store.Store) {
+func seed(t testing.TB, st store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
