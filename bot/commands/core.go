@@ -376,7 +376,6 @@ func (c *Core) show(ctx context.Context, req Request) (Answer, error) {
 	}
 	now := c.now()
 	v := notify.NewView(alertOf(in, reps), c.loc, now)
-	v.Rule = notify.Clean(in.Rule)
 	a := Answer{Title: v.Headline, Incident: &v}
 	if in.Known {
 		a.Text = append(a.Text, "From the history of past attacks (never alerted).")

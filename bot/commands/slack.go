@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -128,7 +129,7 @@ func (h *SlackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Path == SlackCommandsPath {
-		h.command(w, r.Context(), form, log)
+		h.command(r.Context(), w, form, log)
 		return
 	}
 	h.interaction(w, form, log)
@@ -152,7 +153,7 @@ func (h *SlackHandler) verify(header http.Header, body []byte) error {
 	return nil
 }
 
-func (h *SlackHandler) command(w http.ResponseWriter, ctx context.Context, form url.Values, log *slog.Logger) {
+func (h *SlackHandler) command(ctx context.Context, w http.ResponseWriter, form url.Values, log *slog.Logger) {
 	cmd := slack.SlashCommand{
 		Command: form.Get("command"), Text: form.Get("text"), UserID: form.Get("user_id"),
 		ChannelID: form.Get("channel_id"), TeamID: form.Get("team_id"), ResponseURL: form.Get("response_url"),
@@ -189,7 +190,8 @@ func (sc *slackCore) command(ctx context.Context, cmd slack.SlashCommand) (*slac
 		return nil, err
 	}
 	who := Caller{Platform: "slack", UserID: cmd.UserID}
-	done := sc.start(ctx, func(ctx context.Context) Answer { return sc.core.Handle(ctx, cmd.Text, who) })
+	text := slackUnescape(cmd.Text)
+	done := sc.start(ctx, func(ctx context.Context) Answer { return sc.core.Handle(ctx, text, who) })
 	t := time.NewTimer(sc.deadline)
 	defer t.Stop()
 	select {
@@ -274,6 +276,12 @@ func (sc *slackCore) later(done <-chan Answer, responseURL string, shape func(An
 		}
 	}()
 }
+
+// slackUnescaper undoes the escaping of &, < and > that Slack applies to
+// what a user types after a slash command.
+var slackUnescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+
+func slackUnescape(s string) string { return slackUnescaper.Replace(s) }
 
 func hostOf(u string) string {
 	if p, err := url.Parse(u); err == nil {

@@ -482,3 +482,16 @@ func TestSlackMuteOverHTTP(t *testing.T) {
 		t.Errorf("mutes %+v, %v", ms, err)
 	}
 }
+
+func TestSlackUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		"site Erbil &amp; Harir": "site Erbil & Harir",
+		"site &lt;taji&gt;":      "site <taji>",
+		"site &amp;lt;":          "site &lt;",
+		"recent 7":               "recent 7",
+	} {
+		if got := slackUnescape(in); got != want {
+			t.Errorf("slackUnescape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
