@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/basewatch/basewatch/bot/store"
@@ -61,6 +62,30 @@ type Decider struct {
 	// incident is recorded and held, and alerts when a report names the
 	// site.
 	AlertUnconfirmed bool
+
+	nearOnce sync.Once
+	nearIDs  map[string][]string // site id -> itself and its related sites
+}
+
+// near lists a site and the sites outlets confuse with it.
+func (d *Decider) near(id string) []string {
+	d.nearOnce.Do(func() {
+		d.nearIDs = map[string][]string{}
+		sites := d.Gazetteer.Sites()
+		for _, a := range sites {
+			ids := []string{a.ID}
+			for _, b := range sites {
+				if a.ID != b.ID && d.Gazetteer.Related(a.ID, b.ID) {
+					ids = append(ids, b.ID)
+				}
+			}
+			d.nearIDs[a.ID] = ids
+		}
+	})
+	if ids, ok := d.nearIDs[id]; ok {
+		return ids
+	}
+	return []string{id}
 }
 
 // Accept reports whether some rule wants an event to alert, and which.
@@ -83,7 +108,15 @@ func (d *Decider) Decide(tx store.Tx, ev rules.Event, r Report, accept Accept) (
 	if window < 24*time.Hour {
 		window = 24 * time.Hour
 	}
-	cands, err := tx.IncidentsBetween(date.Add(-window), date.Add(window))
+	var cands []store.Incident
+	var err error
+	if ev.SiteID != "" && d.Gazetteer != nil {
+		// Only the site, the sites outlets confuse with it, and incidents
+		// placed in a region can be this attack.
+		cands, err = tx.IncidentsNear(date.Add(-window), date.Add(window), d.near(ev.SiteID))
+	} else {
+		cands, err = tx.IncidentsBetween(date.Add(-window), date.Add(window))
+	}
 	if err != nil {
 		return dec, fmt.Errorf("incident: candidates: %w", err)
 	}

@@ -91,6 +91,21 @@ func (t *sqlTx) IncidentsBetween(from, to time.Time) ([]Incident, error) {
 	return out, t.s.wrap("read incidents", err)
 }
 
+// IncidentsNear implements Tx.
+func (t *sqlTx) IncidentsNear(from, to time.Time, siteIDs []string) ([]Incident, error) {
+	where, args := t.s.d.between(from, to, nil)
+	cond := "site_id = ''"
+	if len(siteIDs) > 0 {
+		cond += " OR site_id IN (" + placeholders(len(args)+1, len(siteIDs)) + ")"
+		for _, id := range siteIDs {
+			args = append(args, id)
+		}
+	}
+	out, err := queryIncidents(t.ctx, t.q, `SELECT `+incidentColumns+` FROM incidents WHERE `+where+
+		` AND (`+cond+`) ORDER BY event_date, created_at, id`, args...)
+	return out, t.s.wrap("read incidents", err)
+}
+
 // Incident implements Tx.
 func (t *sqlTx) Incident(id string) (Incident, error) {
 	in, err := getIncident(t.ctx, t.q, id)

@@ -135,6 +135,9 @@ type Tx interface {
 	// IncidentsBetween returns incidents whose EventDate lies in [from, to],
 	// oldest first.
 	IncidentsBetween(from, to time.Time) ([]Incident, error)
+	// IncidentsNear is IncidentsBetween for the incidents at one of
+	// siteIDs or at no site (placed only in a region).
+	IncidentsNear(from, to time.Time, siteIDs []string) ([]Incident, error)
 	Incident(id string) (Incident, error)
 	CreateIncident(in *Incident) error // sets CreatedAt/UpdatedAt; ID must be set
 	UpdateIncident(in *Incident) error
