@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ func testStore(t *testing.T, b backend) {
 		{"LeaseFeed", testLeaseFeed},
 		{"SeenAcrossReopen", testSeenAcrossReopen},
 		{"Incidents", testIncidents},
+		{"IncidentsNear", testIncidentsNear},
 		{"IncidentsOnDay", testIncidentsOnDay},
 		{"Reports", testReports},
 		{"UpdateRollsBack", testUpdateRollsBack},
@@ -235,6 +237,43 @@ func sampleIncident(id string, date time.Time) Incident {
 		SubEventType: "rocket", Projectiles: 4, Fatalities: 1, Wounded: 3, Victims: "contractors",
 		Actor: "an armed group", ActorRole: "claimed", Summary: "Four rockets struck near the runway.",
 		Source: "https://news.example/a", Known: false, Alerted: true, Rule: "bases", FirstReport: "item-1",
+	}
+}
+
+// testIncidentsNear: the candidates of a site are the incidents in the
+// window at one of the sites asked for, or at no site.
+func testIncidentsNear(t *testing.T, b backend) {
+	s := b.open(t, b.fresh(t), newClock())
+	mk := func(id, site string, d time.Time) Incident {
+		in := sampleIncident(id, d)
+		in.SiteID = site
+		return in
+	}
+	ins := []Incident{
+		mk("a", "erbil-air-base", day(2025, 3, 13)),
+		mk("b", "erbil-airport", day(2025, 3, 13)),
+		mk("c", "", day(2025, 3, 13)),
+		mk("d", "taji", day(2025, 3, 13)),
+		mk("e", "erbil-air-base", day(2025, 3, 20)),
+	}
+	update(t, s, func(tx Tx) error {
+		for i := range ins {
+			if err := tx.CreateIncident(&ins[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var got []string
+	update(t, s, func(tx Tx) error {
+		near, err := tx.IncidentsNear(day(2025, 3, 12), day(2025, 3, 14), []string{"erbil-air-base", "erbil-airport"})
+		for _, in := range near {
+			got = append(got, in.ID)
+		}
+		return err
+	})
+	if strings.Join(got, ",") != "a,b,c" {
+		t.Errorf("IncidentsNear = %v, want a,b,c", got)
 	}
 }
 
