@@ -27,6 +27,7 @@ type slackFake struct {
 	channels map[string][]*slackMsg // top-level messages, oldest first
 	replies  map[string][]*slackMsg // thread replies by parent ts
 	calls    map[string]int         // API method -> calls
+	onPost   func(m slackMsg)       // called with each new post, under the lock
 	latency  time.Duration          // how long chat.postMessage takes to answer
 }
 
@@ -35,6 +36,7 @@ type slackMsg struct {
 	Kind, Key, IncidentID       string          // from the metadata payload
 	Metadata                    json.RawMessage // as posted
 	Edits                       int
+	At                          time.Time // when the post arrived
 }
 
 func newSlackFake(t testing.TB, token string, channels []string) *slackFake {
@@ -130,7 +132,7 @@ func (f *slackFake) post(form func(string) string) map[string]any {
 		return map[string]any{"ok": false, "error": "channel_not_found"}
 	}
 	f.seq++
-	m := &slackMsg{Channel: ch, TS: fmt.Sprintf("1700000000.%06d", f.seq), Text: form("text")}
+	m := &slackMsg{Channel: ch, TS: fmt.Sprintf("1700000000.%06d", f.seq), Text: form("text"), At: time.Now()}
 	if md := form("metadata"); md != "" {
 		var v struct {
 			EventType    string `json:"event_type"`
@@ -158,6 +160,9 @@ func (f *slackFake) post(form func(string) string) map[string]any {
 		f.replies[parent] = append(f.replies[parent], m)
 	} else {
 		f.channels[ch] = append(f.channels[ch], m)
+	}
+	if f.onPost != nil {
+		f.onPost(*m)
 	}
 	return map[string]any{"ok": true, "channel": ch, "ts": m.TS, "message": m.json(false)}
 }
