@@ -33,6 +33,7 @@ Usage:
   basewatch incidents import|list|show              manage known incidents
   basewatch recap [--date MM-DD] [--output NAME]    print or post the "on this date" recap
   basewatch status [--config FILE]                  feeds, latest incidents and the outbox
+  basewatch discord invite --app-id ID              the Discord invite link with the least permissions
 
 The config file is --config FILE, else $BASEWATCH_CONFIG.
 Run "basewatch COMMAND -h" for a command's flags.

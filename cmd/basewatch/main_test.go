@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +178,7 @@ func TestDaemonListener(t *testing.T) {
 	ln.Close()
 	cfg := filepath.Join(dir, "c.yaml")
 	os.WriteFile(cfg, []byte(`listen: `+addr+`
+commands: {slack_signing_secret: test-signing-secret}
 store: {path: `+filepath.Join(dir, "s.db")+`}
 feeds: [{name: levant, url: `+filepath.Join(samples, "levant-wire.xml")+`, schedule: "@every 1h"}]
 rules: [{name: attacks}]
@@ -223,6 +228,34 @@ routes: [{rule: attacks, to: [{output: console}]}]
 	}
 	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, "basewatch_feed_fetches_total") {
 		t.Errorf("/metrics: %d\n%.500s", code, body)
+	}
+
+	// Slash commands are on the same listener: signed requests answer,
+	// unsigned ones are refused.
+	form := "command=%2Fincidents&text=site+ain+al-asad&user_id=U1&team_id=T1&channel_id=C1&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2Fx"
+	slack := func(sign bool) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if sign {
+			ts := strconv.FormatInt(time.Now().Unix(), 10)
+			mac := hmac.New(sha256.New, []byte("test-signing-secret"))
+			mac.Write([]byte("v0:" + ts + ":" + form))
+			req.Header.Set("X-Slack-Request-Timestamp", ts)
+			req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := slack(false); code != http.StatusUnauthorized {
+		t.Errorf("unsigned slash command: %d %s", code, body)
+	}
+	if code, body := slack(true); code != 200 || !strings.Contains(body, "Ain al-Asad") {
+		t.Errorf("signed /incidents site: %d, %d bytes\n%.800s", code, len(body), body)
 	}
 	cancel()
 	select {

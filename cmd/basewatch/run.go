@@ -86,8 +86,8 @@ func (a *app) close() {
 }
 
 // handler is the HTTP listener's: status page, health, metrics, and the
-// WebSub callback.
-func (a *app) handler() http.Handler {
+// WebSub callback; slash commands add theirs to the mux.
+func (a *app) handler() *http.ServeMux {
 	loc, err := time.LoadLocation(a.cfg.Timezone)
 	if err != nil {
 		loc = time.UTC
@@ -193,12 +193,24 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	defer a.close()
 	b := a.bot
 	if !*once {
-		if a.cfg.Listen == "" {
-			return b.Run(ctx, *grace)
-		}
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
 		g, gctx := errgroup.WithContext(ctx)
+		mux := a.handler()
+		wait, err := a.slashCommands(gctx, g, mux)
+		if err != nil {
+			cancel()
+			g.Wait()
+			return err
+		}
 		g.Go(func() error { return b.Run(gctx, *grace) })
-		g.Go(func() error { return serve(gctx, a.cfg.Listen, a.handler(), a.log) })
+		if a.cfg.Listen != "" {
+			g.Go(func() error {
+				err := serve(gctx, a.cfg.Listen, mux, a.log)
+				wait()
+				return err
+			})
+		}
 		if a.hubs != nil {
 			g.Go(func() error { a.hubs.Run(gctx, time.Minute); return nil })
 		}
