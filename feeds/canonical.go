@@ -37,7 +37,9 @@ func CanonicalURL(raw string) string {
 	}
 	u.RawQuery = cleanQuery(u.RawQuery)
 	u.ForceQuery = false
-	return u.String()
+	// Dropping a fragment can leave the query's trailing spaces at the
+	// end, which the next canonicalisation would trim.
+	return strings.TrimSpace(u.String())
 }
 
 // cleanQuery removes tracking parameters and sorts the rest by name (then by
