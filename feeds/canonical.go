@@ -51,7 +51,7 @@ func cleanQuery(q string) string {
 	type pair struct{ key, raw string }
 	var kept []pair
 	for _, part := range strings.Split(q, "&") {
-		if part == "" {
+		if part = strings.TrimSpace(part); part == "" {
 			continue
 		}
 		k, _, _ := strings.Cut(part, "=")
