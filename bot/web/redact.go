@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Patterns of secrets that error messages may quote. They are compiled once
@@ -88,7 +89,7 @@ func redactURL(raw string) string {
 // redactParsed redacts one URL without trailing punctuation.
 func redactParsed(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+	if err != nil || !strings.ContainsFunc(u.Host, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		// Unparsable, or opaque like "postgres:user:pass@...": keep the
 		// scheme only.
 		if i := strings.Index(raw, "://"); i > 0 {
