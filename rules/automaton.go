@@ -10,6 +10,7 @@ type automaton struct {
 	dict    []int32 // next state on the failure chain that ends a pattern, or -1
 	patLen  []int32
 	nstates int
+	depth   int // length of the longest pattern
 }
 
 const outBit = 1 << 30
@@ -55,6 +56,7 @@ func buildAutomaton(pats []string) *automaton {
 			a.outPat[s] = int32(pid)
 		}
 		a.patLen = append(a.patLen, int32(len(p)))
+		a.depth = max(a.depth, len(p))
 	}
 	// number the states breadth-first: the shallow states, which most bytes
 	// of a text visit, then share cache lines
@@ -134,21 +136,73 @@ type rawMatch struct {
 	pat int32
 }
 
-// scan appends every occurrence of every pattern in text to out.
-func (a *automaton) scan(text []byte, out []rawMatch) []rawMatch {
-	s := int32(0) // row offset of the current state
+// scan appends every occurrence of every pattern in text to out, in order
+// of their end (and, at one end, longest first); tmp is scratch space,
+// returned for reuse.
+//
+// The scan is latency-bound: each table lookup waits for the one before.
+// A text of some length is therefore read as two halves by two chains
+// interleaved in one loop, so that their lookups overlap. The second chain
+// starts a.depth bytes before its half: after reading that many bytes an
+// automaton is in the same state whatever it started from, since no state
+// stands for more than a.depth bytes. It reports only matches that end in
+// its own half.
+func (a *automaton) scan(text []byte, out, tmp []rawMatch) ([]rawMatch, []rawMatch) {
+	tmp = tmp[:0]
+	n := len(text)
+	if n < 4*a.depth+64 {
+		return a.scanFrom(text, 0, 0, n, out), tmp
+	}
+	mid := n / 2
 	ncls := int32(a.ncls)
 	delta := a.delta
 	cls := &a.cls
-	for i := 0; i < len(text); i++ {
+	s1, s2 := int32(0), int32(0)
+	// warm the second chain up on the bytes before its half
+	j := mid - a.depth
+	for ; j < mid; j++ {
+		s2 = delta[(s2&^outBit)+int32(cls[text[j]])]
+	}
+	i := 0
+	for ; i < mid && j < n; i, j = i+1, j+1 {
+		s1 = delta[(s1&^outBit)+int32(cls[text[i]])]
+		s2 = delta[(s2&^outBit)+int32(cls[text[j]])]
+		if (s1|s2)&outBit != 0 {
+			if s1&outBit != 0 {
+				out = a.report(s1&^outBit/ncls, i+1, out)
+			}
+			if s2&outBit != 0 {
+				tmp = a.report(s2&^outBit/ncls, j+1, tmp)
+			}
+		}
+	}
+	// the halves differ in length by at most one byte
+	out = a.scanFrom(text, s1&^outBit, i, mid, out)
+	tmp = a.scanFrom(text, s2&^outBit, j, n, tmp)
+	return append(out, tmp...), tmp
+}
+
+// scanFrom runs the automaton from row offset s over text[i:end] and
+// appends the matches to out.
+func (a *automaton) scanFrom(text []byte, s int32, i, end int, out []rawMatch) []rawMatch {
+	ncls := int32(a.ncls)
+	delta := a.delta
+	cls := &a.cls
+	for ; i < end; i++ {
 		s = delta[s+int32(cls[text[i]])]
 		if s&outBit != 0 {
 			s &^= outBit
-			for t := s / ncls; t >= 0; t = a.dict[t] {
-				if p := a.outPat[t]; p >= 0 {
-					out = append(out, rawMatch{int32(i + 1), p})
-				}
-			}
+			out = a.report(s/ncls, i+1, out)
+		}
+	}
+	return out
+}
+
+// report appends the patterns that end at state t, at text offset end.
+func (a *automaton) report(t int32, end int, out []rawMatch) []rawMatch {
+	for ; t >= 0; t = a.dict[t] {
+		if p := a.outPat[t]; p >= 0 {
+			out = append(out, rawMatch{int32(end), p})
 		}
 	}
 	return out

@@ -30,9 +30,18 @@ func TestAutomatonFindsWhatNaiveSearchFinds(t *testing.T) {
 			}
 		}
 		a := buildAutomaton(pats)
-		text := []byte(word(r.Intn(60)))
+		// long texts are read by two interleaved chains, short ones by one
+		text := []byte(word(r.Intn(300)))
+		ms, _ := a.scan(text, nil, nil)
+		one := a.scanFrom(text, 0, 0, len(text), nil)
+		if len(ms) != len(one) {
+			t.Fatalf("text %q: %d matches, one chain finds %d", text, len(ms), len(one))
+		}
 		var got []string
-		for _, m := range a.scan(text, nil) {
+		for i, m := range ms {
+			if m != one[i] {
+				t.Fatalf("text %q: match %d is %v, one chain finds %v", text, i, m, one[i])
+			}
 			got = append(got, pats[m.pat]+"@"+strconv.Itoa(int(m.end)))
 		}
 		var want []string

@@ -62,12 +62,12 @@ func BenchmarkFoldAndScan(b *testing.B) {
 	m := testMatcher(b)
 	text := benchText(benchItem)
 	var f folder
-	var raw []rawMatch
+	var raw, tmp []rawMatch
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
 		f.fold(text)
-		raw = m.ac.scan(f.out, raw[:0])
+		raw, tmp = m.ac.scan(f.out, raw[:0], tmp)
 	}
 }
 

@@ -97,6 +97,7 @@ type extraction struct {
 	titleEnd   int
 	f          folder
 	raw        []rawMatch
+	rawTmp     []rawMatch
 	hits       []hit
 	dates      []dateExpr
 	segs       []segment
@@ -126,7 +127,7 @@ func (m *Matcher) Extract(in Input) Result {
 	x := &sc.extraction
 	x.reset(m, text, in)
 	x.f.fold(text)
-	x.raw = m.ac.scan(x.f.out, x.raw[:0])
+	x.raw, x.rawTmp = m.ac.scan(x.f.out, x.raw[:0], x.rawTmp)
 	x.collectHits()
 	x.findDates()
 	x.segment()
