@@ -119,3 +119,11 @@ func TestByteSize(t *testing.T) {
 		t.Error("parseByteSize(lots) succeeded")
 	}
 }
+
+func TestTooManyValues(t *testing.T) {
+	y := "feeds: [{name: f, url: u}]\nrules: [{name: r, exclude: [" + strings.Repeat("w, ", maxNodes) + "w]}]\n"
+	_, err := Parse("big.yaml", []byte(y), env(nil))
+	if err == nil || !strings.Contains(err.Error(), "big.yaml:2: rules[0].exclude") || !strings.Contains(err.Error(), "expands to more than") {
+		t.Fatalf("a file of %d values: %v", maxNodes+1, err)
+	}
+}

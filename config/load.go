@@ -106,7 +106,13 @@ type decoder struct {
 	errs   Errors
 	// lines remembers the line of every field path, for validation errors.
 	lines map[string]int
+	// nodes counts the nodes walked, aliases expanded: a file that
+	// expands past maxNodes (an alias bomb) is refused.
+	nodes int
 }
+
+// maxNodes bounds the size of a config once its aliases are expanded.
+const maxNodes = 100_000
 
 func (d *decoder) errorf(n *yaml.Node, field, format string, args ...any) {
 	line := 0
@@ -130,6 +136,12 @@ var (
 )
 
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, field string) {
+	if d.nodes++; d.nodes > maxNodes {
+		if d.nodes == maxNodes+1 {
+			d.errorf(n, field, "the file expands to more than %d values (aliases of aliases?)", maxNodes)
+		}
+		return
+	}
 	d.remember(field, n)
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
