@@ -188,6 +188,11 @@ func TestParseKnown(t *testing.T) {
 	if len(errs) > 0 || len(ins) != 2 || ins[0].SiteID != "taji" || ins[1].SiteID != "erbil-air-base" || !ins[0].Known {
 		t.Fatalf("ParseKnown = %+v, %v", ins, errs)
 	}
+	// A name that holds exactly one site's name is that site.
+	ins, errs = incident.ParseKnown(strings.NewReader("date,site,weapon,killed,wounded,attribution,summary,source\n2023-10-18,the Ain al-Asad airbase,drone,0,0,,,\n"), g)
+	if len(errs) > 0 || len(ins) != 1 || ins[0].SiteID != "ain-al-asad" {
+		t.Fatalf("ParseKnown = %+v, %v", ins, errs)
+	}
 	bad := good + "2021-13-01,Camp Taji,rocket,0,0,,,\n2021-01-01,Atlantis Base,rocket,0,0,,,\n2021-01-02,Camp Taji,rocket,many,0,,,\n"
 	ins, errs = incident.ParseKnown(strings.NewReader(bad), g)
 	if len(ins) != 2 || len(errs) != 3 {

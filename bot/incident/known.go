@@ -111,6 +111,10 @@ func ownRow(get func(string) string, g *rules.Gazetteer) (store.Incident, string
 	}
 	site, ok := lookupSite(g, get("site"))
 	if !ok {
+		// "Ain al-Asad airbase": a name that holds one site's name.
+		site, ok = siteInText(g, get("site"))
+	}
+	if !ok {
 		return in, fmt.Sprintf("unknown site %q (add it to the gazetteer in the config)", get("site"))
 	}
 	killed, kerr := count(get("killed"))

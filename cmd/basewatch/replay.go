@@ -94,7 +94,9 @@ func cmdReplay(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if *knownPath != "" {
-		if err := importKnown(ctx, st, b, *knownPath, false, io.Discard); err != nil {
+		// A replay measures: a known incident at a site the gazetteer
+		// lacks is reported on stderr and the rest is replayed.
+		if err := importKnown(ctx, st, b, *knownPath, true, e.stderr); err != nil {
 			return err
 		}
 	}
