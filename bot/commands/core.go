@@ -455,16 +455,10 @@ func (c *Core) feeds(ctx context.Context, req Request) (Answer, error) {
 
 // inTime says how long until t: "in 3 min", "in 2 h", "in 4 days".
 func inTime(now, t time.Time) string {
-	d := t.Sub(now)
-	switch {
-	case d < time.Minute:
-		return "in under a minute"
-	case d < time.Hour:
-		return fmt.Sprintf("in %d min", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("in %d h", int(d/time.Hour))
+	if d := t.Sub(now); d >= time.Minute {
+		return "in " + notify.Span(d)
 	}
-	return fmt.Sprintf("in %d days", int(d/(24*time.Hour)))
+	return "in under a minute"
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -218,16 +218,22 @@ func Claim(actor, role string) string {
 // Ago says how long before now t was, in the coarsest unit that reads well:
 // "just now", "12 min ago", "3 h ago", "4 days ago".
 func Ago(now, t time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h ago", int(d/time.Hour))
+	if d := now.Sub(t); d >= time.Minute {
+		return Span(d) + " ago"
 	}
-	return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
+	return "just now"
+}
+
+// Span says a duration of a minute or more in the coarsest unit that reads
+// well: "12 min", "3 h", "4 days".
+func Span(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
 }
 
 // MapURL links to OpenStreetMap centred on the coordinates with a marker, or
