@@ -141,45 +141,63 @@ type rawMatch struct {
 // returned for reuse.
 //
 // The scan is latency-bound: each table lookup waits for the one before.
-// A text of some length is therefore read as two halves by two chains
-// interleaved in one loop, so that their lookups overlap. The second chain
-// starts a.depth bytes before its half: after reading that many bytes an
+// A text of some length is therefore read as four quarters by four chains
+// interleaved in one loop, so that their lookups overlap. A chain starts
+// a.depth bytes before its quarter: after reading that many bytes an
 // automaton is in the same state whatever it started from, since no state
-// stands for more than a.depth bytes. It reports only matches that end in
-// its own half.
+// stands for more than a.depth bytes. Each chain reports only the matches
+// that end in its own quarter.
 func (a *automaton) scan(text []byte, out, tmp []rawMatch) ([]rawMatch, []rawMatch) {
 	tmp = tmp[:0]
 	n := len(text)
-	if n < 4*a.depth+64 {
+	if n < 4*a.depth+16 {
 		return a.scanFrom(text, 0, 0, n, out), tmp
 	}
-	mid := n / 2
+	q := n / 4
+	b1, b2, b3 := q, 2*q, 3*q // chain k reads its quarter up to b(k+1), the last one to n
 	ncls := int32(a.ncls)
 	delta := a.delta
 	cls := &a.cls
-	s1, s2 := int32(0), int32(0)
-	// warm the second chain up on the bytes before its half
-	j := mid - a.depth
-	for ; j < mid; j++ {
-		s2 = delta[(s2&^outBit)+int32(cls[text[j]])]
+	var s0, s1, s2, s3 int32
+	// warm chains 1..3 up on the bytes before their quarters
+	i1, i2, i3 := b1-a.depth, b2-a.depth, b3-a.depth
+	for ; i1 < b1; i1, i2, i3 = i1+1, i2+1, i3+1 {
+		s1 = delta[(s1&^outBit)+int32(cls[text[i1]])]
+		s2 = delta[(s2&^outBit)+int32(cls[text[i2]])]
+		s3 = delta[(s3&^outBit)+int32(cls[text[i3]])]
 	}
-	i := 0
-	for ; i < mid && j < n; i, j = i+1, j+1 {
-		s1 = delta[(s1&^outBit)+int32(cls[text[i]])]
-		s2 = delta[(s2&^outBit)+int32(cls[text[j]])]
-		if (s1|s2)&outBit != 0 {
+	i0 := 0
+	for ; i0 < b1; i0, i1, i2, i3 = i0+1, i1+1, i2+1, i3+1 {
+		s0 = delta[(s0&^outBit)+int32(cls[text[i0]])]
+		s1 = delta[(s1&^outBit)+int32(cls[text[i1]])]
+		s2 = delta[(s2&^outBit)+int32(cls[text[i2]])]
+		s3 = delta[(s3&^outBit)+int32(cls[text[i3]])]
+		if (s0|s1|s2|s3)&outBit != 0 {
+			if s0&outBit != 0 {
+				out = a.report(s0&^outBit/ncls, i0+1, out)
+			}
 			if s1&outBit != 0 {
-				out = a.report(s1&^outBit/ncls, i+1, out)
+				tmp = a.report(s1&^outBit/ncls, i1+1, tmp)
 			}
 			if s2&outBit != 0 {
-				tmp = a.report(s2&^outBit/ncls, j+1, tmp)
+				tmp = a.report(s2&^outBit/ncls, i2+1, tmp)
+			}
+			if s3&outBit != 0 {
+				tmp = a.report(s3&^outBit/ncls, i3+1, tmp)
 			}
 		}
 	}
-	// the halves differ in length by at most one byte
-	out = a.scanFrom(text, s1&^outBit, i, mid, out)
-	tmp = a.scanFrom(text, s2&^outBit, j, n, tmp)
-	return append(out, tmp...), tmp
+	// the last quarter may be up to three bytes longer
+	tmp = a.scanFrom(text, s3&^outBit, i3, n, tmp)
+	// chains 1..3 reported into tmp interleaved: append them chain by chain
+	for _, r := range [3][2]int{{b1, b2}, {b2, b3}, {b3, n}} {
+		for _, m := range tmp {
+			if int(m.end) > r[0] && int(m.end) <= r[1] {
+				out = append(out, m)
+			}
+		}
+	}
+	return out, tmp
 }
 
 // scanFrom runs the automaton from row offset s over text[i:end] and

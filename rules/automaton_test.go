@@ -31,7 +31,7 @@ func TestAutomatonFindsWhatNaiveSearchFinds(t *testing.T) {
 		}
 		a := buildAutomaton(pats)
 		// long texts are read by two interleaved chains, short ones by one
-		text := []byte(word(r.Intn(300)))
+		text := []byte(word(r.Intn(600)))
 		ms, _ := a.scan(text, nil, nil)
 		one := a.scanFrom(text, 0, 0, len(text), nil)
 		if len(ms) != len(one) {
