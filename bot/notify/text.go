@@ -352,3 +352,37 @@ func joinNonEmpty(sep string, parts ...string) string {
 	}
 	return strings.Join(out, sep)
 }
+
+// Field is one labelled fact of an alert, plain text; URL, when set, is
+// what the value links to.
+type Field struct {
+	Name, Value, URL string
+}
+
+// Fields lists the facts every message shows beside its headline, in
+// order, leaving out those not known.
+func (v View) Fields() []Field {
+	all := []Field{
+		{"Where", v.Place, v.MapURL},
+		{"Attack date", v.AttackDate, ""},
+		{"Toll", v.Toll, ""},
+		{"Victims", v.Victims, ""},
+		{"Claim", v.Claim, ""},
+		{"Fired", v.Projectiles, ""},
+	}
+	out := all[:0]
+	for _, f := range all {
+		if f.Value != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// SourceName is how a message names a report: its feed, else its title.
+func SourceName(s Source) string {
+	if s.Feed != "" {
+		return s.Feed
+	}
+	return Truncate(s.Title, 60)
+}

@@ -149,17 +149,10 @@ func viewColor(v notify.View) int {
 
 func fields(v notify.View) []*discordgo.MessageEmbedField {
 	var out []*discordgo.MessageEmbedField
-	add := func(name, value string) {
-		if value != "" {
-			out = append(out, &discordgo.MessageEmbedField{Name: name, Value: notify.Truncate(value, maxFieldValue), Inline: true})
-		}
+	for _, f := range v.Fields() {
+		value := link(f.URL, f.Value) // escaped text when there is no URL
+		out = append(out, &discordgo.MessageEmbedField{Name: f.Name, Value: notify.Truncate(value, maxFieldValue), Inline: true})
 	}
-	add("Where", link(v.MapURL, v.Place))
-	add("Attack date", escape(v.AttackDate))
-	add("Toll", escape(v.Toll))
-	add("Victims", escape(v.Victims))
-	add("Claim", escape(v.Claim))
-	add("Fired", escape(v.Projectiles))
 	return out
 }
 
@@ -169,11 +162,7 @@ func sources(v notify.View) string {
 	}
 	var links []string
 	for _, s := range v.Sources {
-		name := s.Feed
-		if name == "" {
-			name = notify.Truncate(s.Title, 60)
-		}
-		links = append(links, link(s.Link, name))
+		links = append(links, link(s.Link, notify.SourceName(s)))
 	}
 	out := escape(v.Outlets)
 	if len(links) > 0 {

@@ -103,17 +103,10 @@ func updateBlocks(v notify.View) []slack.Block {
 
 func fields(v notify.View) []*slack.TextBlockObject {
 	var out []*slack.TextBlockObject
-	add := func(name, value string) {
-		if value != "" {
-			out = append(out, mrkdwn(notify.Truncate("*"+name+"*\n"+value, maxField)))
-		}
+	for _, f := range v.Fields() {
+		value := link(f.URL, f.Value) // escaped text when there is no URL
+		out = append(out, mrkdwn(notify.Truncate("*"+f.Name+"*\n"+value, maxField)))
 	}
-	add("Where", link(v.MapURL, v.Place))
-	add("Attack date", escape(v.AttackDate))
-	add("Toll", escape(v.Toll))
-	add("Victims", escape(v.Victims))
-	add("Claim", escape(v.Claim))
-	add("Fired", escape(v.Projectiles))
 	return out
 }
 
@@ -123,11 +116,7 @@ func sourcesLine(v notify.View) string {
 	}
 	var links []string
 	for _, s := range v.Sources {
-		name := s.Feed
-		if name == "" {
-			name = notify.Truncate(s.Title, 60)
-		}
-		links = append(links, link(s.Link, name))
+		links = append(links, link(s.Link, notify.SourceName(s)))
 	}
 	line := escape(v.Outlets)
 	if len(links) > 0 {
