@@ -100,7 +100,7 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) bool {
 		b.down[d.Output] = err.Error()
 		b.mu.Unlock()
 		log.Error("output down: credentials refused; deliveries kept until it is fixed", slog.Any("err", err))
-		_ = b.store.MarkRetry(bg, d.ID, now.Add(downRecheck), err.Error())
+		_ = b.store.Postpone(bg, d.ID, now.Add(downRecheck), err.Error())
 		return false
 	}
 	limit := b.retries(d.Output)

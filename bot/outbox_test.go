@@ -325,3 +325,51 @@ func TestMutedSiteRecordsButDoesNotPost(t *testing.T) {
 		t.Errorf("after the mute ended: %d posts, want 1", chat.count())
 	}
 }
+
+// revoked is a board whose token was revoked until fixed is set.
+type revoked struct {
+	*board
+	fixed bool
+}
+
+func (r *revoked) Post(ctx context.Context, ch string, a notify.Alert, key string) (string, error) {
+	if !r.fixed {
+		return "", fmt.Errorf("slack: token_revoked: %w", notify.ErrAuth)
+	}
+	return r.board.Post(ctx, ch, a, key)
+}
+
+// TestOutputDownKeepsAlerts: a revoked token marks the output down and
+// keeps its alerts, however long it lasts; once fixed, they go out once.
+func TestOutputDownKeepsAlerts(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	clk := &clock{t: attackItem.Published.Add(time.Minute)}
+	chat := &revoked{board: newBoard()}
+	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": chat}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.ProcessItem(ctx, attackItem); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ { // far more than the output's 8 retries
+		b.DeliverPending(ctx)
+		clk.add(10 * time.Minute)
+	}
+	if down := b.OutputsDown(); down["chat"] == "" {
+		t.Errorf("output not marked down: %v", down)
+	}
+	if pending, failed, _, _ := st.OutboxStats(ctx, clk.now()); pending != 1 || failed != 0 {
+		t.Fatalf("while down: pending %d failed %d; want the alert kept", pending, failed)
+	}
+	chat.fixed = true
+	b.DeliverPending(ctx)
+	if chat.count() != 1 || len(b.OutputsDown()) != 0 {
+		t.Errorf("after the fix: posts %d, down %v", chat.count(), b.OutputsDown())
+	}
+}
