@@ -75,7 +75,14 @@ func (f *folder) fold(src string) {
 		if c < utf8.RuneSelf {
 			switch asciiClass[c] {
 			case acLower, acUpper:
-				if f.tokStart < 0 || f.tokKind != 'a' {
+				if f.tokStart < 0 {
+					// a word starts (emit, inlined)
+					f.startToken(int32(i))
+					f.tokKind = 'a'
+					f.out = append(f.out, c|0x20)
+					f.off = append(f.off, int32(i))
+					i++
+				} else if f.tokKind != 'a' {
 					f.emit(c|0x20, int32(i), 'a')
 					i++
 				}
@@ -107,7 +114,16 @@ func (f *folder) fold(src string) {
 				f.sep('\n', int32(i))
 			case acDrop:
 			default:
-				f.sep(' ', int32(i))
+				// sep(' '), with the end of a Latin word inlined
+				if f.tokStart >= 0 && f.tokKind == 'a' {
+					f.toks = append(f.toks, token{start: int32(f.tokStart), end: int32(len(f.out)), sent: f.sent, num: -1})
+					f.tokStart = -1
+				} else if f.tokStart >= 0 {
+					f.endToken()
+				}
+				if f.pend == 0 {
+					f.pend, f.pendOff = ' ', int32(i)
+				}
 			}
 			i++
 			continue
