@@ -25,7 +25,8 @@ type corpusItem struct {
 
 // attackTemplate is one way of reporting an attack; again is another
 // outlet's report of the same attack in other words (same weapon, so the
-// two fold into one incident).
+// two fold into one incident) that adds a toll, so that the alert is
+// updated (edited and replied to in its thread) as well.
 type attackTemplate struct {
 	title, summary, againTitle, againSummary string
 	arabic                                   bool
@@ -35,11 +36,11 @@ type attackTemplate struct {
 // weekday of the attack (the day it is published).
 var attackTemplates = []attackTemplate{
 	{title: "Rockets hit %[1]s", summary: "Three rockets struck %[1]s on %[2]s, officials said.",
-		againTitle: "Rocket fire reported at %[1]s", againSummary: "Security sources said rockets landed at %[1]s on %[2]s without causing damage."},
+		againTitle: "Rocket fire reported at %[1]s", againSummary: "Security sources said rockets landed at %[1]s on %[2]s, wounding two soldiers."},
 	{title: "Drone attack targets %[1]s", summary: "Two drones struck %[1]s on %[2]s, a security official said; no casualties were reported.",
-		againTitle: "Officials confirm drone strike on %[1]s", againSummary: "A drone attack on %[1]s on %[2]s caused no damage, sources told reporters."},
+		againTitle: "Officials confirm drone strike on %[1]s", againSummary: "A drone attack on %[1]s on %[2]s wounded three contractors, sources told reporters."},
 	{title: "Explosions at %[1]s after rocket attack", summary: "Several rockets landed inside %[1]s on %[2]s, a military spokesman said.",
-		againTitle: "Rockets fall on %[1]s", againSummary: "Rockets fell on %[1]s on %[2]s, according to a local police officer."},
+		againTitle: "Rockets fall on %[1]s", againSummary: "Rockets fell on %[1]s on %[2]s, wounding one soldier."},
 	{title: "هجوم بطائرة مسيرة على %[1]s", summary: "استهدفت طائرة مسيرة %[1]s فجر اليوم", arabic: true,
 		againTitle: "مصادر أمنية: طائرة مسيرة تستهدف %[1]s", againSummary: "قالت مصادر أمنية إن طائرة مسيرة استهدفت %[1]s فجر اليوم دون إصابات"},
 }

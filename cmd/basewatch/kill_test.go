@@ -199,7 +199,16 @@ routes:
 			t.Errorf("message key %s posted %d times", k, n)
 		}
 	}
-	t.Logf("Slack holds %d alerts and %d thread replies", len(top), len(replies))
+	updates := 0
+	for _, m := range replies {
+		if m.Kind == "update" {
+			updates++
+		}
+	}
+	if updates == 0 {
+		t.Error("no update reached Slack: the corpus's second reports should add tolls")
+	}
+	t.Logf("Slack holds %d alerts and %d thread replies (%d updates)", len(top), len(replies), updates)
 
 	// What an uninterrupted run decides: the same incidents.
 	var jl bytes.Buffer
