@@ -315,6 +315,16 @@ func TestExtractFields(t *testing.T) {
 			eq(t, "wounded", e.Wounded, 7)
 			eq(t, "victims", e.Victims, "five service members and two contractors")
 		}},
+		{"the source after a comma is not a victim", "Rocket hits Harir base", "The rocket wounded one soldier, according to a local police officer.", "2022-05-10T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "wounded", e.Wounded, 1)
+			eq(t, "victims", e.Victims, "one soldier")
+		}},
+		{"nor the speaker after a comma", "Rocket hits Harir base", "The rocket struck on Monday, wounding one soldier, a police officer said.", "2022-05-10T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "wounded", e.Wounded, 1)
+		}},
+		{"a list with commas is counted whole", "Rockets hit Camp Taji", "The rockets struck on Monday, killing two Americans, a Briton and a contractor.", "2022-05-10T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "killed", e.Killed, 4)
+		}},
 		{"a contractor died", "Rockets hit Union III", "A civilian contractor died in the attack on Friday.", "2020-10-03T10:00:00Z", func(t *testing.T, e Event) {
 			eq(t, "killed", e.Killed, 1)
 		}},

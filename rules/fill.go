@@ -201,6 +201,7 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 	ntok := int32(len(x.f.toks))
 	total, first, last := 0, int32(-1), int32(-1)
 	t := from
+	viaComma := false
 	for groups := 0; groups < 4; groups++ {
 		// one group: [quantity] [modifiers] victim
 		if forward {
@@ -246,6 +247,9 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 				v = nv
 			}
 			vh := &x.hits[v]
+			if viaComma && vh.t1 < ntok && speechVerbs.has(x.tokText(vh.t1)) {
+				break // "…wounding one soldier, a police officer said": the source, not a victim
+			}
 			if q < 0 {
 				q = 1
 				if victimPlural(x.hitText(v)) {
@@ -263,9 +267,11 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 			t = vh.t1
 			if t < ntok && (x.tokText(t) == "and" || x.tokText(t) == "و") {
 				t++
+				viaComma = false
 				continue
 			}
-			if t < ntok && x.f.toks[t].start > 0 && x.f.out[x.f.toks[t].start-1] == ',' {
+			if t < ntok && x.f.toks[t].start > 0 && x.f.out[x.f.toks[t].start-1] == ',' && x.tokText(t) != "acording" { // folded "according": the source follows
+				viaComma = true
 				continue
 			}
 			break

@@ -39,6 +39,8 @@ const (
 	countFillers wordList = "|at|least|more|than|some|about|around|nearly|almost|over|up|to|of|barage|salvo|voley|" +
 		"katyusha|grad|m|explosive|laden|armed|atack|suicide|kamikaze|unmaned|smal|short|range|balistic|cruise|way|" +
 		"aditional|further|another|other|اكثر|من|نحو|حوالي|"
+	// speechVerbs follow the source of a report: "…, a police officer said".
+	speechVerbs wordList = "|said|says|told|reported|aded|confirmed|"
 	// pluralVictims are victim words plural without an s.
 	pluralVictims wordList = "|people|personel|trops|staf|men|women|children|family|crew|servicemen|airmen|peshmerga|" +
 		"جنود|اطفال|نساء|اشخاص|عناصر|اجانب|"
