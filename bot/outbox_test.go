@@ -75,6 +75,23 @@ routes: [{rule: attacks, to: [{output: chat, channel: C1}]}]
 	return cfg
 }
 
+// boardBot is a bot over a fresh SQLite store whose one output, chat,
+// posts to out, with a clock a minute after attackItem's publication.
+func boardBot(t *testing.T, out bot.Output) (*bot.Bot, store.Store, *clock) {
+	t.Helper()
+	st, err := store.Open(context.Background(), "sqlite", filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	clk := &clock{t: attackItem.Published.Add(time.Minute)}
+	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, st, clk
+}
+
 type clock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -152,18 +169,9 @@ func TestOutboxCrashBetweenSendAndRecord(t *testing.T) {
 // Retry-After and is not dropped; an update goes to the alert's thread.
 func TestOutboxRetriesAndRateLimit(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	clk := &clock{t: attackItem.Published.Add(time.Minute)}
 	chat := newBoard()
 	chat.fail = &notify.RateLimitError{RetryAfter: 30 * time.Second, Err: errors.New("429")}
-	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": chat}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _, clk := boardBot(t, chat)
 	if _, err := b.ProcessItem(ctx, attackItem); err != nil {
 		t.Fatal(err)
 	}
@@ -219,17 +227,8 @@ func (f *failing) Post(ctx context.Context, ch string, a notify.Alert, key strin
 // end in one post; waiting is not failing.
 func TestOutboxRateLimitStormNeverDrops(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	clk := &clock{t: attackItem.Published.Add(time.Minute)}
 	chat := &failing{board: newBoard(), n: 20} // the output's retry limit is 8
-	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": chat}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, st, clk := boardBot(t, chat)
 	if _, err := b.ProcessItem(ctx, attackItem); err != nil {
 		t.Fatal(err)
 	}
@@ -251,17 +250,8 @@ func TestOutboxRateLimitStormNeverDrops(t *testing.T) {
 // outbox go out as one message with the latest facts.
 func TestOutboxCollapsesBurst(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	clk := &clock{t: attackItem.Published.Add(time.Minute)}
 	chat := newBoard()
-	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": chat}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, st, clk := boardBot(t, chat)
 	later := attackItem
 	later.ID, later.Link = "a2", "https://f.example/a2"
 	later.Title = "Soldier dies of wounds after Camp Taji rocket attack"
@@ -287,17 +277,8 @@ func TestOutboxCollapsesBurst(t *testing.T) {
 // recorded and not posted; after the mute ends, a new attack posts.
 func TestMutedSiteRecordsButDoesNotPost(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	clk := &clock{t: attackItem.Published.Add(time.Minute)}
 	chat := newBoard()
-	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": chat}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, st, clk := boardBot(t, chat)
 	if _, err := st.Mute(ctx, store.Mute{Kind: store.MuteSite, Target: "taji", Until: clk.now().Add(time.Hour), CreatedBy: "U1", CreatedAt: clk.now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -343,17 +324,8 @@ func (r *revoked) Post(ctx context.Context, ch string, a notify.Alert, key strin
 // keeps its alerts, however long it lasts; once fixed, they go out once.
 func TestOutputDownKeepsAlerts(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	clk := &clock{t: attackItem.Published.Add(time.Minute)}
 	chat := &revoked{board: newBoard()}
-	b, err := bot.New(boardConfig(t), st, bot.Options{Logger: discard(), Now: clk.now, Outputs: map[string]bot.Output{"chat": chat}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, st, clk := boardBot(t, chat)
 	if _, err := b.ProcessItem(ctx, attackItem); err != nil {
 		t.Fatal(err)
 	}
