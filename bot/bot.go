@@ -126,6 +126,10 @@ func (b *Bot) Gazetteer() *rules.Gazetteer { return b.gaz }
 // Matcher returns the rules' matcher.
 func (b *Bot) Matcher() *rules.Matcher { return b.matcher }
 
+// Rules returns the rules the bot applies: the config's, or one rule named
+// "attacks" that alerts on attacks on any site when the config has none.
+func (b *Bot) Rules() []rules.Rule { return append([]rules.Rule(nil), b.rules...) }
+
 // Config returns the bot's config.
 func (b *Bot) Config() *config.Config { return b.cfg }
 

@@ -32,7 +32,6 @@ type payload struct {
 	Changes []string `json:"changes,omitempty"`
 	Date    string   `json:"date,omitempty"` // recaps: YYYY-MM-DD
 	Empty   string   `json:"empty,omitempty"`
-	Digest  bool     `json:"digest,omitempty"`
 }
 
 // ProcessItem runs one item through the rules and, in one store

@@ -10,16 +10,11 @@ import (
 	"github.com/basewatch/basewatch/bot/store"
 )
 
-// ruleNames are the rules of the config; with none, the bot runs one rule
-// named "attacks".
+// ruleNames are the names of the rules the bot applies.
 func (c *Core) ruleNames() []string {
-	cfg := c.b.Config()
-	if cfg == nil || len(cfg.Rules) == 0 {
-		return []string{"attacks"}
-	}
-	out := make([]string, len(cfg.Rules))
-	for i, r := range cfg.Rules {
-		out[i] = r.Name
+	var out []string
+	for _, r := range c.b.Rules() {
+		out = append(out, r.Name)
 	}
 	return out
 }

@@ -124,9 +124,8 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 			for _, sp := range ev.Evidence {
 				fmt.Fprintf(e.stdout, "    %-12s %q\n", sp.Field, sp.Text)
 			}
-			for _, r := range cfg.Rules {
-				rr := rules.Rule{Name: r.Name, Kind: r.Kind, Sites: r.Sites, Weapons: r.Weapons, MinConfidence: r.MinConfidence, Exclude: r.Exclude}
-				ok, why := rr.Accepts(b.Gazetteer(), ev, res.Text)
+			for _, r := range b.Rules() {
+				ok, why := r.Accepts(b.Gazetteer(), ev, res.Text)
 				verdict := "refuses"
 				if ok {
 					verdict = "accepts"
