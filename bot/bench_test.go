@@ -98,7 +98,7 @@ func replayItems(tb testing.TB, n int) []bot.ReplayItem {
 	gen := genCorpus(tb, n, []string{"levant", "gulf", "desert", "tigris", "wire"}, 7)
 	items := make([]bot.ReplayItem, len(gen))
 	for i, g := range gen {
-		items[i] = g.ReplayItem
+		items[i] = bot.ReplayItem{Feed: g.Feed, GUID: g.GUID, Link: g.Link, Title: g.Title, Summary: g.Summary, Published: g.Published}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Published.Before(items[j].Published) })
 	return items

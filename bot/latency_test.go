@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/basewatch/basewatch/bot"
+	"github.com/basewatch/basewatch/bot/corpustest"
 	"github.com/basewatch/basewatch/bot/notify/slack"
+	"github.com/basewatch/basewatch/bot/notify/slack/slacktest"
 	"github.com/basewatch/basewatch/bot/store"
 	"github.com/basewatch/basewatch/bot/websub"
 	"github.com/basewatch/basewatch/config"
@@ -29,10 +31,10 @@ import (
 // lets a benchmark add items.
 type growingFeed struct {
 	mu    sync.Mutex
-	items []genItem
+	items []corpustest.Item
 }
 
-func (g *growingFeed) add(it genItem) {
+func (g *growingFeed) add(it corpustest.Item) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.items = append(g.items, it)
@@ -42,7 +44,7 @@ func (g *growingFeed) body() ([]byte, string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	items := g.items[max(0, len(g.items)-20):]
-	return genRSS("latency", items), fmt.Sprintf(`"v%d"`, len(g.items))
+	return corpustest.RSS("latency", items), fmt.Sprintf(`"v%d"`, len(g.items))
 }
 
 func (g *growingFeed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -62,8 +64,8 @@ type latencyRig struct {
 	bot     *bot.Bot
 	feed    config.Feed
 	source  *growingFeed
-	sites   []genSite
-	arrived chan chatMsg
+	sites   []corpustest.Site
+	arrived chan slacktest.Message
 }
 
 func newLatencyRig(b *testing.B) *latencyRig {
@@ -84,9 +86,9 @@ func newLatencyRig(b *testing.B) *latencyRig {
 		fmt.Fprintf(&routes, "  - {rule: site-%s, to: [{output: newsroom, channel: %s}]}\n", s.ID, ch)
 	}
 	const token = "xoxb-latency"
-	chat := newChatFake(b, token, channels)
-	arrived := make(chan chatMsg, 16)
-	chat.onPost = func(m chatMsg) { arrived <- m }
+	arrived := make(chan slacktest.Message, 16)
+	chat := slacktest.NewServer(slacktest.Config{Token: token, Channels: channels, OnPost: func(m slacktest.Message) { arrived <- m }})
+	b.Cleanup(chat.Close)
 	raw := fmt.Sprintf("feeds: [{name: wire, url: %q, schedule: \"@every 1m\"}]\nrules:\n%soutputs: [{name: newsroom, type: slack, token: %s}]\nroutes:\n%s",
 		srv.URL+"/feed.xml", rules.String(), token, routes.String())
 	cfg, err := config.Parse("latency.yaml", []byte(raw), func(string) (string, bool) { return "", false })
@@ -98,7 +100,7 @@ func newLatencyRig(b *testing.B) *latencyRig {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	out, err := slack.New(slack.Config{Token: token, APIURL: chat.URL(), HTTPClient: chat.srv.Client()})
+	out, err := slack.New(slack.Config{Token: token, APIURL: chat.APIURL(), HTTPClient: chat.Client()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -115,10 +117,10 @@ func newLatencyRig(b *testing.B) *latencyRig {
 }
 
 // item is attack i: its own site and day, so its own incident.
-func (r *latencyRig) item(i int) genItem {
+func (r *latencyRig) item(i int) corpustest.Item {
 	site := r.sites[i%len(r.sites)]
 	day := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 2*(i/len(r.sites)))
-	return genAttack("wire", i, 0, site, day)
+	return corpustest.Attack("wire", i, 0, site, day)
 }
 
 // wait returns when the alert of incident arrives at the chat.

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/basewatch/basewatch/bot"
+	"github.com/basewatch/basewatch/bot/corpustest"
 	"github.com/basewatch/basewatch/bot/store"
 	"github.com/basewatch/basewatch/config"
 	"github.com/basewatch/basewatch/feeds"
@@ -114,8 +115,8 @@ func (m *manyFeeds) body(i int, v int64) []byte {
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed %d</title><link>https://feed%04d.test/</link>`, i, i)
 	for j := v; j > v-10 && j > 0; j-- {
 		pub := m.start.Add(time.Duration(j) * time.Minute)
-		q := genQuiet[(i+int(j))%len(genQuiet)]
-		title, summary := q[0]+" ("+strconv.Itoa(i)+"/"+strconv.FormatInt(j, 10)+")", fmt.Sprintf(q[1], "", pub.Weekday())
+		title, summary := corpustest.Quiet(i+int(j), pub)
+		title += " (" + strconv.Itoa(i) + "/" + strconv.FormatInt(j, 10) + ")"
 		if (int64(i)+j)%50 == 0 {
 			title = fmt.Sprintf("Rockets hit Camp Taji, report %d/%d", i, j)
 			summary = fmt.Sprintf("Three rockets struck Camp Taji on %s, officials said.", pub.Weekday())

@@ -18,7 +18,9 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/basewatch/basewatch/bot"
+	"github.com/basewatch/basewatch/bot/corpustest"
 	"github.com/basewatch/basewatch/bot/notify/slack"
+	"github.com/basewatch/basewatch/bot/notify/slack/slacktest"
 	"github.com/basewatch/basewatch/bot/store"
 	"github.com/basewatch/basewatch/config"
 	"github.com/basewatch/basewatch/feeds"
@@ -110,7 +112,7 @@ func (c *replicaClock) Add(d time.Duration) {
 // without answering, like a process that stopped dead mid-poll.
 type feedHost struct {
 	mu       sync.Mutex
-	items    map[string][]genItem // by feed, oldest first
+	items    map[string][]corpustest.Item // by feed, oldest first
 	visible  map[string]int
 	inFlight map[string]int
 	overlaps []string // feeds fetched twice at once
@@ -121,7 +123,7 @@ type feedHost struct {
 }
 
 func newFeedHost() *feedHost {
-	return &feedHost{items: map[string][]genItem{}, visible: map[string]int{}, inFlight: map[string]int{},
+	return &feedHost{items: map[string][]corpustest.Item{}, visible: map[string]int{}, inFlight: map[string]int{},
 		frozen: map[string]bool{}, release: make(chan struct{}), requests: map[string]int{}}
 }
 
@@ -138,7 +140,7 @@ func (h *feedHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if freeze {
 		h.frozen[feed] = true
 	}
-	body := genRSS(feed, h.items[feed][:h.visible[feed]])
+	body := corpustest.RSS(feed, h.items[feed][:h.visible[feed]])
 	h.mu.Unlock()
 	defer func() {
 		h.mu.Lock()
@@ -159,7 +161,7 @@ func (h *feedHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // add appends items to their feeds, hidden until reveal.
-func (h *feedHost) add(items []genItem) {
+func (h *feedHost) add(items []corpustest.Item) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, it := range items {
@@ -204,7 +206,8 @@ func TestReplicasSharePostgres(t *testing.T) {
 		fmt.Fprintf(&feedsYAML, "  - {name: %s, url: %q}\n", name, srv.URL+"/"+name+".xml")
 	}
 	const token = "xoxb-replicas-token"
-	chat := newChatFake(t, token, []string{"CNEWS"})
+	chat := slacktest.NewServer(slacktest.Config{Token: token, Channels: []string{"CNEWS"}})
+	t.Cleanup(chat.Close)
 	// The feeds' timeout makes the lease: timeout + 2 min, within the
 	// default 5 min poll interval.
 	raw := fmt.Sprintf(`store: {driver: postgres, dsn: %q, seed: false}
@@ -229,7 +232,7 @@ routes: [{rule: attacks, to: [{output: newsroom}]}]
 		// The pacer's clock is its own: a wait moves it, never the
 		// replicas' clock that decides leases.
 		pace := &replicaClock{t: clk.Now()}
-		out, err := slack.New(slack.Config{Token: token, APIURL: chat.URL(), HTTPClient: chat.srv.Client(), Now: pace.Now,
+		out, err := slack.New(slack.Config{Token: token, APIURL: chat.APIURL(), HTTPClient: chat.Client(), Now: pace.Now,
 			Sleep: func(ctx context.Context, d time.Duration) error { pace.Add(d); return nil }})
 		if err != nil {
 			t.Fatal(err)
@@ -251,12 +254,12 @@ routes: [{rule: attacks, to: [{output: newsroom}]}]
 	attacks := map[string]bool{}
 	k := 0
 	addAttacks := func(n int, feedsOf func(i int) []string) {
-		var items []genItem
+		var items []corpustest.Item
 		for range n {
 			site := sites[k%len(sites)]
 			day := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 2*(k/len(sites)))
 			for r, f := range feedsOf(k) {
-				it := genAttack(f, k, r, site, day)
+				it := corpustest.Attack(f, k, r, site, day)
 				items = append(items, it)
 				attacks[it.Incident] = true
 			}
@@ -389,7 +392,7 @@ func maxWait(at map[string]time.Time, from time.Time) time.Duration {
 
 // checkOnce checks that every attack has exactly one incident, one alert
 // delivery sent, and one alert in the chat; and nothing else alerted.
-func checkOnce(t *testing.T, st store.Store, chat *chatFake, attacks map[string]bool) {
+func checkOnce(t *testing.T, st store.Store, chat *slacktest.Server, attacks map[string]bool) {
 	t.Helper()
 	ctx := context.Background()
 	ins, err := st.Incidents(ctx, time.Time{}, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), "", 0)
@@ -425,7 +428,7 @@ func checkOnce(t *testing.T, st store.Store, chat *chatFake, attacks map[string]
 		}
 	}
 	posted := map[string]int{}
-	top, _ := chat.snapshot()
+	top, _ := chat.Snapshot()
 	for _, m := range top {
 		if m.Kind == "alert" {
 			posted[m.IncidentID]++

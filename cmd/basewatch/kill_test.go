@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/basewatch/basewatch/bot"
+	"github.com/basewatch/basewatch/bot/notify/slack/slacktest"
 	"github.com/basewatch/basewatch/bot/store"
 )
 
@@ -77,8 +78,8 @@ func TestKill9(t *testing.T) {
 		fmt.Fprintf(&rulesYAML, "  - {name: site-%s, sites: [%s]}\n", s.ID, s.ID)
 		fmt.Fprintf(&routesYAML, "  - {rule: site-%s, to: [{output: newsroom, channel: %s}]}\n", s.ID, ch)
 	}
-	slack := newSlackFake(t, killToken, channels)
-	slack.latency = 80 * time.Millisecond
+	slack := slacktest.NewServer(slacktest.Config{Token: killToken, Channels: channels, Latency: 80 * time.Millisecond})
+	t.Cleanup(slack.Close)
 	feedSrv := &corpusServer{items: items, every: 150 * time.Millisecond, start: time.Now()}
 	var feedsYAML strings.Builder
 	for i, name := range feedNames {
@@ -98,7 +99,7 @@ feeds:
     api_url: %q
     mode: both
 routes:
-%s`, dbPath, feedsYAML.String(), rulesYAML.String(), slack.URL(), routesYAML.String())
+%s`, dbPath, feedsYAML.String(), rulesYAML.String(), slack.APIURL(), routesYAML.String())
 	cfgPath := filepath.Join(dir, "basewatch.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
@@ -165,9 +166,9 @@ routes:
 		time.Sleep(time.Second)
 	}
 	t.Logf("%d kills in %v; finished %v later; %d conversations.history lookups (Find after a possibly lost answer)",
-		kills, killed.Round(time.Millisecond), time.Since(settleStart).Round(time.Millisecond), slack.callCount("conversations.history"))
+		kills, killed.Round(time.Millisecond), time.Since(settleStart).Round(time.Millisecond), slack.CallCount("conversations.history"))
 
-	top, replies := slack.snapshot()
+	top, replies := slack.Snapshot()
 	alerts := map[string]int{}
 	keys := map[string]int{}
 	for _, m := range append(top, replies...) {
@@ -242,14 +243,14 @@ routes:
 	}
 }
 
-func slackCount(f *slackFake) int {
-	top, replies := f.snapshot()
+func slackCount(f *slacktest.Server) int {
+	top, replies := f.Snapshot()
 	return len(top) + len(replies)
 }
 
 // postedAlerts returns the incident ids of the top-level alerts in Slack.
-func postedAlerts(f *slackFake) map[string]int {
-	top, _ := f.snapshot()
+func postedAlerts(f *slacktest.Server) map[string]int {
+	top, _ := f.Snapshot()
 	out := map[string]int{}
 	for _, m := range top {
 		if m.Kind == "alert" {

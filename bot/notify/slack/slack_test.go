@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/basewatch/basewatch/bot/notify"
+	"github.com/basewatch/basewatch/bot/notify/slack/slacktest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -52,11 +53,32 @@ func (c *clock) slept() []time.Duration {
 	return slices.Clone(c.waits)
 }
 
-func newOutput(t *testing.T, f *fakeSlack, mode string) (*Output, *clock) {
+// testToken is the only token the fake Slack accepts.
+const testToken = "xoxb-test-token-123"
+
+// newFakeSlack starts a fake Slack with channels, closed with the test.
+func newFakeSlack(t *testing.T, channels ...string) *slacktest.Server {
+	f := slacktest.NewServer(slacktest.Config{Token: testToken, Channels: channels})
+	t.Cleanup(f.Close)
+	return f
+}
+
+// writes returns the chat.* calls the fake saw, oldest first.
+func writes(f *slacktest.Server) []slacktest.Call {
+	var out []slacktest.Call
+	for _, c := range f.Calls() {
+		if strings.HasPrefix(c.Method, "chat.") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func newOutput(t *testing.T, f *slacktest.Server, mode string) (*Output, *clock) {
 	t.Helper()
 	c := &clock{t: start}
-	o, err := New(Config{Token: f.token, APIURL: f.srv.URL + "/api", Mode: mode, Location: baghdad,
-		Now: c.now, Sleep: c.sleep, HTTPClient: f.srv.Client()})
+	o, err := New(Config{Token: testToken, APIURL: f.URL + "/api", Mode: mode, Location: baghdad,
+		Now: c.now, Sleep: c.sleep, HTTPClient: f.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +124,7 @@ func updatedAlert() notify.Alert {
 }
 
 // payload turns recorded calls into readable JSON for golden files.
-func payload(t *testing.T, calls []fakeCall) []byte {
+func payload(t *testing.T, calls []slacktest.Call) []byte {
 	t.Helper()
 	var out []map[string]any
 	for _, c := range calls {
@@ -159,7 +181,7 @@ func TestPost(t *testing.T) {
 	if ref != "C0ALERTS|1709637001.000100" {
 		t.Errorf("ref = %q", ref)
 	}
-	golden(t, "alert", payload(t, f.writes()))
+	golden(t, "alert", payload(t, writes(f)))
 }
 
 func TestUpdateModes(t *testing.T) {
@@ -184,12 +206,10 @@ func TestUpdateModes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m := f.methods(); !slices.Equal(m, tc.methods) {
+			if m := f.Methods(); !slices.Equal(m, tc.methods) {
 				t.Errorf("calls = %v, want %v", m, tc.methods)
 			}
-			f.mu.Lock()
-			replies := f.replies[strings.TrimPrefix(ref, "C0ALERTS|")]
-			f.mu.Unlock()
+			replies := f.Replies(strings.TrimPrefix(ref, "C0ALERTS|"))
 			if tc.reply {
 				if len(replies) != 1 || got != "C0ALERTS|"+replies[0].TS {
 					t.Errorf("Update = %q, thread has %d replies", got, len(replies))
@@ -197,7 +217,7 @@ func TestUpdateModes(t *testing.T) {
 			} else if got != ref || len(replies) != 0 {
 				t.Errorf("edit mode: Update = %q (want %q), %d replies", got, ref, len(replies))
 			}
-			golden(t, "update-"+tc.mode, payload(t, f.writes()[1:]))
+			golden(t, "update-"+tc.mode, payload(t, writes(f)[1:]))
 
 			// The same delivery again (a retry after a lost answer) finds
 			// its reply in the thread instead of posting a second one.
@@ -205,9 +225,7 @@ func TestUpdateModes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.mu.Lock()
-			n := len(f.replies[strings.TrimPrefix(ref, "C0ALERTS|")])
-			f.mu.Unlock()
+			n := len(f.Replies(strings.TrimPrefix(ref, "C0ALERTS|")))
 			if again != got || n != len(replies) {
 				t.Errorf("repeated Update = %q (first %q), replies %d -> %d", again, got, len(replies), n)
 			}
@@ -251,15 +269,15 @@ func TestRecap(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !tc.posts {
-				if ref != "" || len(f.methods()) != 0 {
-					t.Errorf("empty recap posted: ref %q, calls %v", ref, f.methods())
+				if ref != "" || len(f.Methods()) != 0 {
+					t.Errorf("empty recap posted: ref %q, calls %v", ref, f.Methods())
 				}
 				return
 			}
 			if ref == "" {
 				t.Error("no ref")
 			}
-			golden(t, tc.name, payload(t, f.writes()))
+			golden(t, tc.name, payload(t, writes(f)))
 		})
 	}
 }
@@ -298,7 +316,7 @@ func TestEscaping(t *testing.T) {
 	if _, err := o.Post(context.Background(), "C0ALERTS", a, "k"); err != nil {
 		t.Fatal(err)
 	}
-	form := f.writes()[0].Form
+	form := writes(f)[0].Form
 	for _, field := range []string{"blocks", "text"} {
 		// Only plain_text (the header) may carry the raw text; every mrkdwn
 		// string must have < > & escaped.
@@ -359,7 +377,7 @@ func mrkdwnTexts(t *testing.T, blocks string) []string {
 func TestFind(t *testing.T) {
 	f := newFakeSlack(t, "C0ALERTS")
 	c := &clock{t: start}
-	o, err := New(Config{Token: f.token, APIURL: f.srv.URL + "/api/", Now: c.now, Sleep: c.sleep, FindDepth: 500})
+	o, err := New(Config{Token: testToken, APIURL: f.APIURL(), Now: c.now, Sleep: c.sleep, FindDepth: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,9 +411,7 @@ func TestFind(t *testing.T) {
 func TestNoDoublePost(t *testing.T) {
 	f := newFakeSlack(t, "C0ALERTS")
 	o, _ := newOutput(t, f, "")
-	f.mu.Lock()
-	f.hang = true
-	f.mu.Unlock()
+	f.HangNext()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	_, err := o.Post(ctx, "C0ALERTS", sampleAlert(), "k-crash")
 	cancel()
@@ -408,9 +424,7 @@ func TestNoDoublePost(t *testing.T) {
 	if err != nil || ref == "" {
 		t.Fatalf("Find after the lost answer = %q, %v", ref, err)
 	}
-	f.mu.Lock()
-	n := len(f.channels["C0ALERTS"])
-	f.mu.Unlock()
+	n := len(f.Messages("C0ALERTS"))
 	if n != 1 {
 		t.Errorf("%d messages in the channel, want 1", n)
 	}
@@ -442,14 +456,14 @@ func TestErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeSlack(t, "C0ALERTS")
 			if tc.status != 0 {
-				f.queue("chat.postMessage", tc.status, tc.header, tc.body)
+				f.Queue("chat.postMessage", tc.status, tc.header, tc.body)
 			}
-			token := f.token
+			token := testToken
 			if tc.token != "" {
 				token = tc.token
 			}
 			c := &clock{t: start}
-			o, err := New(Config{Token: token, APIURL: f.srv.URL + "/api/", Now: c.now, Sleep: c.sleep})
+			o, err := New(Config{Token: token, APIURL: f.APIURL(), Now: c.now, Sleep: c.sleep})
 			if err != nil {
 				t.Fatal(err)
 			}
