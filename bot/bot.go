@@ -100,7 +100,7 @@ func New(cfg *config.Config, st store.Store, opts Options) (*Bot, error) {
 		inFlight: map[string]bool{},
 		wake:     make(chan struct{}, 1),
 	}
-	b.decider = incident.Decider{Gazetteer: gaz, Window: time.Duration(cfg.Incidents.Window), BackgroundAge: time.Duration(cfg.Incidents.BackgroundAge), AlertUnconfirmed: cfg.Incidents.AlertUnconfirmed}
+	b.decider = incident.Decider{Gazetteer: gaz, Window: time.Duration(cfg.Incidents.Window), BackgroundAge: time.Duration(cfg.Incidents.BackgroundAge), AlertUnconfirmed: cfg.Incidents.AlertUnconfirmed, FollowUp: time.Duration(cfg.Incidents.FollowUp)}
 	if b.log == nil {
 		b.log = slog.Default()
 	}

@@ -96,6 +96,10 @@ type Incidents struct {
 	// ("a base in north-eastern Syria"); by default its incident is held
 	// until a report names the site.
 	AlertUnconfirmed bool `yaml:"alert_unconfirmed"`
+	// FollowUp is how far back a report that names a site but no date of
+	// its own ("the drone strike that killed three soldiers") looks for
+	// the attack it follows up; default 7 days (168h).
+	FollowUp Duration `yaml:"follow_up"`
 }
 
 // Output is one place alerts go.

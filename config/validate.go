@@ -73,6 +73,9 @@ func validate(d *decoder, c *Config, _ *yaml.Node) {
 	if c.Incidents.Window == 0 {
 		c.Incidents.Window = Duration(36 * time.Hour)
 	}
+	if c.Incidents.FollowUp == 0 {
+		c.Incidents.FollowUp = Duration(7 * 24 * time.Hour)
+	}
 	if c.Incidents.BackgroundAge == 0 {
 		c.Incidents.BackgroundAge = Duration(72 * time.Hour)
 	}

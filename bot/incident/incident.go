@@ -62,6 +62,10 @@ type Decider struct {
 	// incident is recorded and held, and alerts when a report names the
 	// site.
 	AlertUnconfirmed bool
+	// FollowUp is how far back a report that gives no date of its own
+	// ("the drone strike that killed three soldiers") looks for the
+	// attack it follows up, at the same site. Zero: a day, like any other.
+	FollowUp time.Duration
 
 	nearOnce sync.Once
 	nearIDs  map[string][]string // site id -> itself and its related sites
@@ -108,12 +112,16 @@ func (d *Decider) Decide(tx store.Tx, ev rules.Event, r Report, accept Accept) (
 	if window < 24*time.Hour {
 		window = 24 * time.Hour
 	}
+	back := window
+	if d.followsUp(ev) && d.FollowUp > back {
+		back = d.FollowUp
+	}
 	var cands []store.Incident
 	var err error
 	if ev.SiteID != "" && d.Gazetteer != nil {
 		// Only the site, the sites outlets confuse with it, and incidents
 		// placed in a region can be this attack.
-		cands, err = tx.IncidentsNear(date.Add(-window), date.Add(window), d.near(ev.SiteID))
+		cands, err = tx.IncidentsNear(date.Add(-back), date.Add(window), d.near(ev.SiteID))
 	} else {
 		cands, err = tx.IncidentsBetween(date.Add(-window), date.Add(window))
 	}
@@ -174,7 +182,12 @@ func (d *Decider) best(tx store.Tx, ev rules.Event, date time.Time, r Report, ca
 	var ok []scored
 	for _, c := range cands {
 		gap := absDays(c.EventDate.Sub(date))
-		if gap > 1 {
+		switch {
+		case gap <= 1:
+		case d.followsUp(ev) && c.SiteID == ev.SiteID && c.EventDate.Before(date) && date.Sub(c.EventDate) <= d.FollowUp:
+			// A report that dates nothing follows up the latest attack
+			// there; it is not news of another.
+		default:
 			continue // two attacks on one base two days apart are two incidents
 		}
 		place, placeWhy := d.samePlace(ev, c)
@@ -183,6 +196,9 @@ func (d *Decider) best(tx store.Tx, ev rules.Event, date time.Time, r Report, ca
 		}
 		score := gap
 		why := fmt.Sprintf("%s, %s", placeWhy, dayGap(gap))
+		if gap > 1 {
+			why += " (the report gives no date of its own: it follows up the latest attack there)"
+		}
 		if a, b := weaponClass(ev.Weapon), weaponClass(c.SubEventType); a != "" && b != "" && a != b {
 			// Two weapons on one day at one base may be two attacks; only
 			// the reports' own words can join them.
@@ -203,6 +219,13 @@ func (d *Decider) best(tx store.Tx, ev rules.Event, date time.Time, r Report, ca
 	}
 	sort.SliceStable(ok, func(i, j int) bool { return ok[i].score < ok[j].score })
 	return &ok[0].in, ok[0].why
+}
+
+// followsUp reports whether ev may follow up an earlier attack: it names
+// its site but gives no date of its own, so its date is only the day of
+// the report.
+func (d *Decider) followsUp(ev rules.Event) bool {
+	return d.FollowUp > 0 && ev.SiteID != "" && !ev.DateExplicit && !ev.Date.IsZero()
 }
 
 // samePlace reports whether an event and an incident can be at the same

@@ -262,3 +262,47 @@ func TestExportRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUp: a report that names the site but dates nothing follows up
+// the latest attack there within FollowUp; a report that dates itself days
+// later is another attack.
+func TestFollowUp(t *testing.T) {
+	ctx := context.Background()
+	g, _ := rules.LoadGazetteer(nil)
+	st, err := store.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d := incident.Decider{Gazetteer: g, Window: 36 * time.Hour, FollowUp: 7 * 24 * time.Hour}
+	decide := func(ev rules.Event, title string) incident.Decision {
+		t.Helper()
+		var dec incident.Decision
+		if err := st.Update(ctx, func(tx store.Tx) error {
+			var err error
+			dec, err = d.Decide(tx, ev, incident.Report{ItemID: title, Title: title, Published: ev.Date.Add(12 * time.Hour)}, acceptAll)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return dec
+	}
+	first := site(g, "tower-22", "2024-01-28", "drone")
+	first.DateExplicit, first.Killed = true, 3
+	a := decide(first, "Drone kills three at Tower 22")
+
+	undated := site(g, "tower-22", "2024-02-01", "drone")
+	undated.Wounded = 40
+	if dec := decide(undated, "Troops hurt at Tower 22 rise to 40"); dec.Action != "update" || dec.Incident.ID != a.Incident.ID {
+		t.Errorf("undated report 4 days on: %s %s (%s), want an update of %s", dec.Action, dec.Incident.ID, dec.Reason, a.Incident.ID)
+	}
+	dated := site(g, "tower-22", "2024-02-02", "drone")
+	dated.DateExplicit = true
+	if dec := decide(dated, "Another drone hits Tower 22 on Friday"); dec.Action != "alert" {
+		t.Errorf("dated report 5 days on: %s (%s), want a new alert", dec.Action, dec.Reason)
+	}
+	late := site(g, "tower-22", "2024-02-20", "drone")
+	if dec := decide(late, "Funeral for soldier killed at Tower 22"); dec.Action != "alert" {
+		t.Errorf("undated report 18 days on: %s (%s); past FollowUp it is judged on its own", dec.Action, dec.Reason)
+	}
+}
