@@ -184,9 +184,12 @@ func (d *Decider) best(tx store.Tx, ev rules.Event, date time.Time, r Report, ca
 		gap := absDays(c.EventDate.Sub(date))
 		switch {
 		case gap <= 1:
-		case d.followsUp(ev) && c.SiteID == ev.SiteID && c.EventDate.Before(date) && date.Sub(c.EventDate) <= d.FollowUp:
+		case d.followsUp(ev) && c.SiteID == ev.SiteID && c.EventDate.Before(date) && date.Sub(c.EventDate) <= d.FollowUp &&
+			(c.Fatalities > 0 || c.Wounded > 0):
 			// A report that dates nothing follows up the latest attack
-			// there; it is not news of another.
+			// there that hurt people — the attacks aftermath stories are
+			// written about; a bare claim of another strike at a base
+			// that is often hit is not merged with the last one.
 		default:
 			continue // two attacks on one base two days apart are two incidents
 		}

@@ -301,6 +301,15 @@ func TestFollowUp(t *testing.T) {
 	if dec := decide(dated, "Another drone hits Tower 22 on Friday"); dec.Action != "alert" {
 		t.Errorf("dated report 5 days on: %s (%s), want a new alert", dec.Action, dec.Reason)
 	}
+	// At a base whose last attack hurt nobody, a dateless report is
+	// judged on its own: often a claim of a new strike.
+	quiet := site(g, "ain-al-asad", "2024-02-01", "drone")
+	quiet.DateExplicit, quiet.Killed, quiet.Wounded = true, 0, 0
+	decide(quiet, "Drone hits Ain al-Asad, no one hurt")
+	claim := site(g, "ain-al-asad", "2024-02-04", "drone")
+	if dec := decide(claim, "Group says it targeted Ain al-Asad with a drone"); dec.Action != "alert" {
+		t.Errorf("dateless claim 3 days after a harmless attack: %s (%s), want an alert", dec.Action, dec.Reason)
+	}
 	late := site(g, "tower-22", "2024-02-20", "drone")
 	if dec := decide(late, "Funeral for soldier killed at Tower 22"); dec.Action != "alert" {
 		t.Errorf("undated report 18 days on: %s (%s); past FollowUp it is judged on its own", dec.Action, dec.Reason)
