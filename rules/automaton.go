@@ -1,227 +1,425 @@
 package rules
 
-// automaton is an Aho-Corasick automaton compiled to a dense DFA over byte
-// classes: one table lookup per input byte finds every pattern in one pass.
+import (
+	"encoding/binary"
+	"strings"
+)
+
+// automaton finds every pattern — a phrase of folded words — in the tokens
+// of a folded text in one pass: an Aho-Corasick automaton whose alphabet is
+// the words the patterns use. Each token is looked up once in a hash table
+// of those words; a token that no pattern uses sends the automaton back to
+// its root, which is what most tokens of a text do. Patterns never span a
+// clause or sentence break.
+//
+// The last word of a stem pattern may also be the start of a longer token
+// (Arabic suffixes: قصفت, قصفوا). Those are found by checking the token
+// against the stem words that can follow the current state, and, from the
+// root, by a small byte trie walked over the token's first bytes.
 type automaton struct {
-	cls     [256]uint8
-	ncls    int
-	delta   []int32 // delta[s*ncls+c]: next state times ncls; outBit set when that state ends a pattern
-	outPat  []int32 // pattern that ends exactly at the state, or -1
-	dict    []int32 // next state on the failure chain that ends a pattern, or -1
-	patLen  []int32
-	nstates int
-	depth   int // length of the longest pattern
+	words []string // vocabulary: words[id]
+	slots []vslot  // open addressing over the vocabulary; len a power of two
+	smask uint64
+
+	rootNext []int32  // state after word id from the root, 0 if none
+	st       []astate // per state: what the scan loop reads of it
+	edges    []aedge  // (state, word) -> state for states with several children
+	emask    uint64   // len(edges)-1
+	outPat   []int32  // pattern that ends exactly at the state, or -1
+	dict     []int32  // next state on the failure chain that ends a pattern, or -1
+	patWords []int32  // number of words in each pattern
+	stems    [][]stem // per state: the stem words that may follow it, failure chain included (root excluded)
+
+	// stem words from the root: a byte trie over the words' bytes
+	stemCls  [256]uint8 // byte class, 0 for a byte no stem word uses
+	stemNcls int
+	stemNext []int32 // stemNext[s*stemNcls+c]: next state, 0 = none (state 0 is never re-entered)
+	stemOut  []int32 // pattern that a stem word ending at the state ends, or -1
+	nstates  int
 }
 
-const outBit = 1 << 30
+// vslot holds a word of the vocabulary: its first 8 bytes, zero-padded,
+// and its length; n is 0 for an empty slot.
+type vslot struct {
+	lo    uint64
+	n, id int32
+}
 
-// buildAutomaton compiles the patterns (byte strings, already folded).
-func buildAutomaton(pats []string) *automaton {
+// astate is one state of the automaton, packed for the scan loop.
+type astate struct {
+	oneWord int32 // the word of the state's only child; noChild, or manyChildren
+	oneTo   int32 // that child
+	fail    int32 // failure state
+	flags   uint8 // sEnds, sStems
+}
+
+const (
+	noChild      = -1
+	manyChildren = -2
+
+	sEnds  = 1 << 0 // the state or its failure chain ends a pattern
+	sStems = 1 << 1 // a stem word may follow the state
+)
+
+type aedge struct {
+	key uint64 // state<<32 | word; emptyEdge when free
+	to  int32
+}
+
+const emptyEdge = ^uint64(0)
+
+// stem is a word that ends pattern pat when a token merely starts with it.
+type stem struct {
+	word string
+	pat  int32
+}
+
+// rawMatch is one occurrence of a pattern: folded bytes text[end-len:end],
+// tokens [t0, t1).
+type rawMatch struct {
+	end    int32
+	pat    int32
+	t0, t1 int32
+}
+
+// buildAutomaton compiles the patterns: folded phrases whose words are
+// separated by one space. stemPat[p] tells that pattern p's last word may
+// go on in the text. The extra words join the vocabulary without being
+// patterns, so that the scan gives their ids too.
+func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 	a := &automaton{}
-	// byte classes: every byte used by a pattern gets its own class; class 0
-	// is every other byte.
-	used := [256]bool{}
-	for _, p := range pats {
-		for i := 0; i < len(p); i++ {
-			used[p[i]] = true
+	ids := map[string]int32{}
+	wordID := func(w string) int32 {
+		id, ok := ids[w]
+		if !ok {
+			id = int32(len(a.words))
+			ids[w] = id
+			a.words = append(a.words, w)
 		}
+		return id
 	}
-	a.ncls = 1
-	for b := 0; b < 256; b++ {
-		if used[b] {
-			a.cls[b] = uint8(a.ncls)
-			a.ncls++
-		}
-	}
-	// trie with sparse children while building
-	type node struct {
-		next map[uint8]int32
-	}
-	nodes := []node{{next: map[uint8]int32{}}}
+	// the trie, with sparse children while building
+	children := []map[int32]int32{{}}
 	a.outPat = []int32{-1}
+	ownStems := map[int32][]stem{}
 	for pid, p := range pats {
+		ws := strings.Split(p, " ")
+		a.patWords = append(a.patWords, int32(len(ws)))
 		s := int32(0)
-		for i := 0; i < len(p); i++ {
-			c := a.cls[p[i]]
-			n, ok := nodes[s].next[c]
+		for _, w := range ws {
+			id := wordID(w)
+			n, ok := children[s][id]
 			if !ok {
-				n = int32(len(nodes))
-				nodes = append(nodes, node{next: map[uint8]int32{}})
+				n = int32(len(children))
+				children = append(children, map[int32]int32{})
 				a.outPat = append(a.outPat, -1)
-				nodes[s].next[c] = n
+				children[s][id] = n
 			}
 			s = n
 		}
-		if a.outPat[s] < 0 {
-			a.outPat[s] = int32(pid)
-		}
-		a.patLen = append(a.patLen, int32(len(p)))
-		a.depth = max(a.depth, len(p))
-	}
-	// number the states breadth-first: the shallow states, which most bytes
-	// of a text visit, then share cache lines
-	n := len(nodes)
-	order := make([]int32, 0, n)
-	order = append(order, 0)
-	for q := 0; q < len(order); q++ {
-		nd := &nodes[order[q]]
-		for c := 0; c < a.ncls; c++ {
-			if t, ok := nd.next[uint8(c)]; ok {
-				order = append(order, t)
+		a.outPat[s] = int32(pid)
+		if stemPat[pid] {
+			// the parent of the last word is where the stem may follow
+			par := int32(0)
+			for _, w := range ws[:len(ws)-1] {
+				par = children[par][ids[w]]
 			}
+			ownStems[par] = append(ownStems[par], stem{ws[len(ws)-1], int32(pid)})
 		}
 	}
-	newID := make([]int32, n)
-	for i, old := range order {
-		newID[old] = int32(i)
+	for _, w := range extra {
+		wordID(w)
 	}
-	renum := make([]node, n)
-	outPat := make([]int32, n)
-	for old := range nodes {
-		nd := node{next: make(map[uint8]int32, len(nodes[old].next))}
-		for c, t := range nodes[old].next {
-			nd.next[c] = newID[t]
-		}
-		renum[newID[old]] = nd
-		outPat[newID[old]] = a.outPat[old]
-	}
-	nodes, a.outPat = renum, outPat
+	n := len(children)
 	a.nstates = n
-	fail := make([]int32, n)
-	a.dict = make([]int32, n)
-	a.delta = make([]int32, n*a.ncls)
-	// breadth-first: a state's failure target is complete before the state
-	queue := make([]int32, 0, n)
-	for c := 0; c < a.ncls; c++ {
-		if t, ok := nodes[0].next[uint8(c)]; ok {
-			a.delta[c] = t
-			fail[t] = 0
-			queue = append(queue, t)
+	// vocabulary table at most half full
+	size := 16
+	for size < 2*len(a.words) {
+		size *= 2
+	}
+	a.slots = make([]vslot, size)
+	a.smask = uint64(size - 1)
+	for id, w := range a.words {
+		lo, hi := wordKey([]byte(w), 0, len(w))
+		i := keyHash(lo, hi, len(w)) & a.smask
+		for a.slots[i].n != 0 {
+			i = (i + 1) & a.smask
+		}
+		a.slots[i] = vslot{lo, int32(len(w)), int32(id)}
+	}
+	// goto edges
+	a.rootNext = make([]int32, len(a.words))
+	a.st = make([]astate, n)
+	many := 0
+	for s, ch := range children {
+		switch len(ch) {
+		case 0:
+			a.st[s].oneWord = noChild
+		case 1:
+			for w, t := range ch {
+				a.st[s].oneWord, a.st[s].oneTo = w, t
+			}
+		default:
+			a.st[s].oneWord = manyChildren
+			many += len(ch)
 		}
 	}
+	esize := 16
+	for esize < 2*many {
+		esize *= 2
+	}
+	a.edges = make([]aedge, esize)
+	for i := range a.edges {
+		a.edges[i].key = emptyEdge
+	}
+	a.emask = uint64(esize - 1)
+	for s, ch := range children {
+		for w, t := range ch {
+			if s == 0 {
+				a.rootNext[w] = t
+				continue
+			}
+			if len(ch) == 1 {
+				continue
+			}
+			key := uint64(s)<<32 | uint64(w)
+			i := edgeHash(key) & a.emask
+			for a.edges[i].key != emptyEdge {
+				i = (i + 1) & a.emask
+			}
+			a.edges[i] = aedge{key, t}
+		}
+	}
+	// failure and output links, breadth first
+	a.dict = make([]int32, n)
+	a.stems = make([][]stem, n)
 	a.dict[0] = -1
+	queue := make([]int32, 0, n)
+	for _, t := range children[0] {
+		queue = append(queue, t)
+		a.dict[t] = -1
+	}
 	for q := 0; q < len(queue); q++ {
 		s := queue[q]
-		f := fail[s]
-		if a.outPat[f] >= 0 {
-			a.dict[s] = f
-		} else {
-			a.dict[s] = a.dict[f]
+		f := a.st[s].fail
+		if s != 0 {
+			a.stems[s] = append(append([]stem(nil), ownStems[s]...), a.stems[f]...)
+			if len(a.stems[s]) > 0 {
+				a.st[s].flags |= sStems
+			}
+			if a.outPat[s] >= 0 || a.dict[s] >= 0 {
+				a.st[s].flags |= sEnds
+			}
 		}
-		for c := 0; c < a.ncls; c++ {
-			if t, ok := nodes[s].next[uint8(c)]; ok {
-				a.delta[int(s)*a.ncls+c] = t
-				fail[t] = a.delta[int(f)*a.ncls+c] &^ outBit
-				queue = append(queue, t)
+		for w, t := range children[s] {
+			queue = append(queue, t)
+			ft := a.next(f, w)
+			a.st[t].fail = ft
+			if a.outPat[ft] >= 0 {
+				a.dict[t] = ft
 			} else {
-				a.delta[int(s)*a.ncls+c] = a.delta[int(f)*a.ncls+c] &^ outBit
+				a.dict[t] = a.dict[ft]
 			}
 		}
 	}
-	// mark transitions into states that end a pattern (directly or on their
-	// failure chain) so the scan loop tests one bit
-	for i, t := range a.delta {
-		v := t * int32(a.ncls) // rows pre-multiplied: one add per byte
-		if a.outPat[t] >= 0 || a.dict[t] >= 0 {
-			v |= outBit
-		}
-		a.delta[i] = v
-	}
+	a.buildStemTrie(pats, ownStems[0])
 	return a
 }
 
-// rawMatch is one occurrence of a pattern: text[end-len:end].
-type rawMatch struct {
-	end int32
-	pat int32
-}
-
-// scan appends every occurrence of every pattern in text to out, in order
-// of their end (and, at one end, longest first); tmp is scratch space,
-// returned for reuse.
-//
-// The scan is latency-bound: each table lookup waits for the one before.
-// A text of some length is therefore read as four quarters by four chains
-// interleaved in one loop, so that their lookups overlap. A chain starts
-// a.depth bytes before its quarter: after reading that many bytes an
-// automaton is in the same state whatever it started from, since no state
-// stands for more than a.depth bytes. Each chain reports only the matches
-// that end in its own quarter.
-func (a *automaton) scan(text []byte, out, tmp []rawMatch) ([]rawMatch, []rawMatch) {
-	tmp = tmp[:0]
-	n := len(text)
-	if n < 4*a.depth+16 {
-		return a.scanFrom(text, 0, 0, n, out), tmp
-	}
-	q := n / 4
-	b1, b2, b3 := q, 2*q, 3*q // chain k reads its quarter up to b(k+1), the last one to n
-	ncls := int32(a.ncls)
-	delta := a.delta
-	cls := &a.cls
-	var s0, s1, s2, s3 int32
-	// warm chains 1..3 up on the bytes before their quarters
-	i1, i2, i3 := b1-a.depth, b2-a.depth, b3-a.depth
-	for ; i1 < b1; i1, i2, i3 = i1+1, i2+1, i3+1 {
-		s1 = delta[(s1&^outBit)+int32(cls[text[i1]])]
-		s2 = delta[(s2&^outBit)+int32(cls[text[i2]])]
-		s3 = delta[(s3&^outBit)+int32(cls[text[i3]])]
-	}
-	i0 := 0
-	for ; i0 < b1; i0, i1, i2, i3 = i0+1, i1+1, i2+1, i3+1 {
-		s0 = delta[(s0&^outBit)+int32(cls[text[i0]])]
-		s1 = delta[(s1&^outBit)+int32(cls[text[i1]])]
-		s2 = delta[(s2&^outBit)+int32(cls[text[i2]])]
-		s3 = delta[(s3&^outBit)+int32(cls[text[i3]])]
-		if (s0|s1|s2|s3)&outBit != 0 {
-			if s0&outBit != 0 {
-				out = a.report(s0&^outBit/ncls, i0+1, out)
-			}
-			if s1&outBit != 0 {
-				tmp = a.report(s1&^outBit/ncls, i1+1, tmp)
-			}
-			if s2&outBit != 0 {
-				tmp = a.report(s2&^outBit/ncls, i2+1, tmp)
-			}
-			if s3&outBit != 0 {
-				tmp = a.report(s3&^outBit/ncls, i3+1, tmp)
+// buildStemTrie compiles the stem words that may start a pattern.
+func (a *automaton) buildStemTrie(pats []string, roots []stem) {
+	a.stemNcls = 1
+	for _, st := range roots {
+		for i := 0; i < len(st.word); i++ {
+			if c := st.word[i]; a.stemCls[c] == 0 {
+				a.stemCls[c] = uint8(a.stemNcls)
+				a.stemNcls++
 			}
 		}
 	}
-	// the last quarter may be up to three bytes longer
-	tmp = a.scanFrom(text, s3&^outBit, i3, n, tmp)
-	// chains 1..3 reported into tmp interleaved: append them chain by chain
-	for _, r := range [3][2]int{{b1, b2}, {b2, b3}, {b3, n}} {
-		for _, m := range tmp {
-			if int(m.end) > r[0] && int(m.end) <= r[1] {
-				out = append(out, m)
+	// state 0 is the dead state, state 1 the start
+	a.stemNext = make([]int32, 2*a.stemNcls)
+	a.stemOut = []int32{-1, -1}
+	for _, st := range roots {
+		s := int32(1)
+		for i := 0; i < len(st.word); i++ {
+			c := int32(a.stemCls[st.word[i]])
+			t := a.stemNext[s*int32(a.stemNcls)+c]
+			if t == 0 {
+				t = int32(len(a.stemOut))
+				a.stemOut = append(a.stemOut, -1)
+				a.stemNext = append(a.stemNext, make([]int32, a.stemNcls)...)
+				a.stemNext[s*int32(a.stemNcls)+c] = t
+			}
+			s = t
+		}
+		a.stemOut[s] = st.pat
+	}
+}
+
+// wordKey packs the first 16 bytes of text[start:end] into two words,
+// zero-padded.
+func wordKey(text []byte, start, end int) (lo, hi uint64) {
+	n := end - start
+	if start+16 <= len(text) {
+		lo = binary.LittleEndian.Uint64(text[start:])
+		hi = binary.LittleEndian.Uint64(text[start+8:])
+		if n < 8 {
+			return lo & (1<<(8*n) - 1), 0
+		}
+		if n < 16 {
+			return lo, hi & (1<<(8*(n-8)) - 1)
+		}
+		return lo, hi
+	}
+	for k := 0; k < n && k < 16; k++ {
+		if k < 8 {
+			lo |= uint64(text[start+k]) << (8 * k)
+		} else {
+			hi |= uint64(text[start+k]) << (8 * (k - 8))
+		}
+	}
+	return lo, hi
+}
+
+func keyHash(lo, hi uint64, n int) uint64 {
+	h := lo*0x9E3779B97F4A7C15 ^ (hi+uint64(n))*0xC2B2AE3D27D4EB4F
+	return h ^ h>>31
+}
+
+func edgeHash(key uint64) uint64 {
+	key *= 0x9E3779B97F4A7C15
+	return key ^ key>>29
+}
+
+// word returns the vocabulary id of the token text[start:end], or -1.
+func (a *automaton) word(text []byte, start, end int) int32 {
+	n := end - start
+	lo, hi := wordKey(text, start, end)
+	for i := keyHash(lo, hi, n) & a.smask; ; i = (i + 1) & a.smask {
+		sl := &a.slots[i]
+		if sl.n == 0 {
+			return -1
+		}
+		if sl.lo == lo && int(sl.n) == n && (n <= 8 || a.words[sl.id][8:] == string(text[start+8:end])) {
+			return sl.id
+		}
+	}
+}
+
+// child returns the goto state of s on word w, or -1.
+func (a *automaton) child(s, w int32) int32 {
+	if s == 0 {
+		if t := a.rootNext[w]; t != 0 {
+			return t
+		}
+		return -1
+	}
+	st := &a.st[s]
+	switch ow := st.oneWord; ow {
+	case w:
+		return st.oneTo
+	case noChild:
+		return -1
+	case manyChildren:
+	default:
+		return -1
+	}
+	key := uint64(s)<<32 | uint64(w)
+	for i := edgeHash(key) & a.emask; ; i = (i + 1) & a.emask {
+		e := &a.edges[i]
+		if e.key == key {
+			return e.to
+		}
+		if e.key == emptyEdge {
+			return -1
+		}
+	}
+}
+
+// next follows the failure links from s until a state has a goto on w.
+func (a *automaton) next(s, w int32) int32 {
+	for {
+		if t := a.child(s, w); t >= 0 {
+			return t
+		}
+		if s == 0 {
+			return 0
+		}
+		s = a.st[s].fail
+	}
+}
+
+// scan appends every occurrence of every pattern in the folded text to out,
+// in order of the token they end in (and, in one token, longest first).
+// ids is scratch space, returned for reuse.
+func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []int32) {
+	text := f.out
+	// the words first: lookups that do not wait for one another
+	ids = ids[:0]
+	for j := range f.toks {
+		tk := &f.toks[j]
+		w := int32(-1)
+		if tk.end > tk.start {
+			w = a.word(text, int(tk.start), int(tk.end))
+		}
+		ids = append(ids, w)
+	}
+	s := int32(0)
+	for j, w := range ids {
+		tk := &f.toks[j]
+		if tk.end == tk.start {
+			s = 0
+			continue
+		}
+		if j > 0 && text[tk.start-1] != ' ' {
+			s = 0 // a clause or sentence break
+		}
+		tok := text[tk.start:tk.end]
+		// the token may go on after a stem word
+		if s != 0 && a.st[s].flags&sStems != 0 {
+			for _, st := range a.stems[s] {
+				if len(tok) > len(st.word) && string(tok[:len(st.word)]) == st.word {
+					out = a.found(st.pat, tk.start+int32(len(st.word)), int32(j), out)
+				}
+			}
+		}
+		if a.stemCls[tok[0]] != 0 {
+			out = a.rootStems(tok, tk.start, int32(j), out)
+		}
+		if w < 0 {
+			s = 0
+			continue
+		}
+		s = a.next(s, w)
+		if a.st[s].flags&sEnds == 0 {
+			continue
+		}
+		for t := s; t > 0; t = a.dict[t] {
+			if p := a.outPat[t]; p >= 0 {
+				out = a.found(p, tk.end, int32(j), out)
 			}
 		}
 	}
-	return out, tmp
+	return out, ids
 }
 
-// scanFrom runs the automaton from row offset s over text[i:end] and
-// appends the matches to out.
-func (a *automaton) scanFrom(text []byte, s int32, i, end int, out []rawMatch) []rawMatch {
-	ncls := int32(a.ncls)
-	delta := a.delta
-	cls := &a.cls
-	for ; i < end; i++ {
-		s = delta[s+int32(cls[text[i]])]
-		if s&outBit != 0 {
-			s &^= outBit
-			out = a.report(s/ncls, i+1, out)
+// rootStems reports the stem words a token starts with (and goes on after).
+func (a *automaton) rootStems(tok []byte, start, j int32, out []rawMatch) []rawMatch {
+	s := int32(1)
+	ncls := int32(a.stemNcls)
+	for k := 0; k < len(tok)-1; k++ {
+		s = a.stemNext[s*ncls+int32(a.stemCls[tok[k]])]
+		if s == 0 {
+			break
+		}
+		if p := a.stemOut[s]; p >= 0 {
+			out = a.found(p, start+int32(k+1), j, out)
 		}
 	}
 	return out
 }
 
-// report appends the patterns that end at state t, at text offset end.
-func (a *automaton) report(t int32, end int, out []rawMatch) []rawMatch {
-	for ; t >= 0; t = a.dict[t] {
-		if p := a.outPat[t]; p >= 0 {
-			out = append(out, rawMatch{int32(end), p})
-		}
-	}
-	return out
+func (a *automaton) found(p, end, j int32, out []rawMatch) []rawMatch {
+	return append(out, rawMatch{end: end, pat: p, t0: j + 1 - a.patWords[p], t1: j + 1})
 }

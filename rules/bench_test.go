@@ -62,12 +62,13 @@ func BenchmarkFoldAndScan(b *testing.B) {
 	m := testMatcher(b)
 	text := benchText(benchItem)
 	var f folder
-	var raw, tmp []rawMatch
+	var raw []rawMatch
+	var ids []int32
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
 		f.fold(text)
-		raw, tmp = m.ac.scan(f.out, raw[:0], tmp)
+		raw, ids = m.ac.scan(&f, raw[:0], ids)
 	}
 }
 

@@ -126,13 +126,16 @@ func (x *extraction) findDates() {
 		for hi < len(x.hits) && x.hits[hi].t0 < t {
 			hi++
 		}
+		if x.f.toks[t].num < 0 && (hi == len(x.hits) || x.hits[hi].t0 != t) {
+			continue // neither a number nor a cue word: most tokens
+		}
 		// a lone year sets the year of later dates: "in 2020 ... on March 11"
 		if x.isYear(t) {
 			ctxYear = int(x.f.toks[t].num)
 		}
 		var h *hit
 		for j := hi; j < len(x.hits) && x.hits[j].t0 == t; j++ {
-			if !x.hits[j].dead && x.hits[j].p.cls.family() == cWeekday {
+			if !x.hits[j].dead && x.hits[j].fam == cWeekday {
 				h = &x.hits[j]
 				break
 			}
@@ -153,10 +156,10 @@ func (x *extraction) findDates() {
 			}
 			continue
 		}
-		if noPub && h.p.cls != cMonth {
+		if noPub && h.cls != cMonth {
 			continue // weekdays and "yesterday" need the publish time
 		}
-		switch h.p.cls {
+		switch h.cls {
 		case cMonth:
 			m := time.Month(h.p.val)
 			dayN, year := int32(-1), int32(-1)
@@ -189,7 +192,7 @@ func (x *extraction) findDates() {
 			}
 			if dayN < 0 && year < 0 {
 				// "in January", "since March", "last May": the most recent one
-				if !monthLeads.has(x.tokText(h.t0 - 1)) {
+				if !x.tokIn(h.t0-1, monthLeads) {
 					continue // "may", "march" alone: not a date
 				}
 				if noPub {
@@ -291,11 +294,11 @@ func (x *extraction) findDates() {
 			v := x.tokNum(h.t0 - 1)
 			t0 := h.t0 - 1
 			if v < 0 {
-				if w := x.tokText(h.t0 - 1); articleWords.has(w) || w == "one" {
+				if w := x.tokText(h.t0 - 1); x.tokIn(h.t0-1, articleWords) || w == "one" {
 					v = 1
 				}
 			}
-			if v <= 0 && strings.HasSuffix(x.tokText(h.t0), "s") && retroWords.has(x.tokText(h.t1)) {
+			if v <= 0 && strings.HasSuffix(x.tokText(h.t0), "s") && x.tokIn(h.t1, retroWords) {
 				// "weeks after the attack": some time before publication
 				d := shift(pub, h.p.str, -2)
 				add(dateExpr{t0: h.t0, t1: h.t1 + 1, date: d, vague: true, relative: true, latest: d, old: true})
@@ -304,7 +307,6 @@ func (x *extraction) findDates() {
 			if v <= 0 || !x.sameSentence(t0, h.t0) {
 				continue
 			}
-			next := x.tokText(h.t1)
 			rel := x.hitAt(h.t1, cRelDate)
 			switch {
 			case rel >= 0 && x.hits[rel].p.str == "later" && !ctx.IsZero():
@@ -312,7 +314,7 @@ func (x *extraction) findDates() {
 			case rel >= 0 && x.hits[rel].p.str == "earlier" && !ctx.IsZero():
 				add(dateExpr{t0: t0, t1: x.hits[rel].t1, date: shift(ctx, h.p.str, -int(v)), relative: true})
 			case rel >= 0 && x.hits[rel].p.str == "ago",
-				retroWords.has(next):
+				x.tokIn(h.t1, retroWords):
 				// "four days after an attack": before the date of the same
 				// sentence, else before publication
 				base := pub
@@ -333,7 +335,7 @@ func (x *extraction) isYear(t int32) bool {
 	if v < 1990 || v > 2100 || !x.pub.IsZero() && int(v) > x.pub.Year()+1 {
 		return false
 	}
-	return !clockWords.has(x.tokText(t + 1))
+	return !x.tokIn(t+1, clockWords)
 }
 
 func (x *extraction) isDual(h int32) bool {

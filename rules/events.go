@@ -37,7 +37,7 @@ func (x *extraction) candidates() {
 		first := len(x.cands)
 		for j := sg.h0; j < sg.h1; j++ {
 			h := &x.hits[j]
-			if h.dead || h.p.cls != cSite {
+			if h.dead || h.cls != cSite {
 				continue
 			}
 			site := h.p.val
@@ -129,7 +129,7 @@ func (x *extraction) candidates() {
 // firstNoun returns the first site noun of a segment.
 func (x *extraction) firstNoun(sg *segment) (noun string, air bool, at int32) {
 	for j := sg.h0; j < sg.h1; j++ {
-		if h := &x.hits[j]; !h.dead && h.p.cls == cSiteNoun {
+		if h := &x.hits[j]; !h.dead && h.cls == cSiteNoun {
 			s := x.hitText(j)
 			return h.p.str, strings.Contains(s, "air") || strings.Contains(s, "جوي"), j
 		}
@@ -146,7 +146,7 @@ func (x *extraction) regionBefore(si int32, noun string, air bool, nounHit int32
 		if x.f.toks[h.t0].sent < sent-3 && !x.isTitleTok(h.t0) {
 			continue
 		}
-		if h.dead || h.p.cls != cRegion || x.m.regions[h.p.val].Kind == "foreign" || x.borderAfter(h) {
+		if h.dead || h.cls != cRegion || x.m.regions[h.p.val].Kind == "foreign" || x.borderAfter(h) {
 			continue
 		}
 		if fit, only := x.fitRegion(h.p.val, noun, air, false); fit == 1 {
@@ -160,7 +160,7 @@ func (x *extraction) regionBefore(si int32, noun string, air bool, nounHit int32
 func (x *extraction) militiaWeapon(sg *segment) bool {
 	for j := sg.h0; j < sg.h1; j++ {
 		h := &x.hits[j]
-		if !h.dead && h.p.cls == cWeapon && h.p.flags&fWeak == 0 {
+		if !h.dead && h.cls == cWeapon && h.p.flags&fWeak == 0 {
 			switch h.p.str {
 			case "rocket", "missile", "ballistic missile", "drone":
 				return true
@@ -175,7 +175,7 @@ func (x *extraction) militiaWeapon(sg *segment) bool {
 func (x *extraction) originBefore(j int32) bool {
 	h := &x.hits[j]
 	for k := j - 1; k >= 0 && x.hits[k].t1 >= h.t0-1; k-- {
-		if o := &x.hits[k]; !o.dead && o.p.cls == cOrigin && o.t1 <= h.t0 {
+		if o := &x.hits[k]; !o.dead && o.cls == cOrigin && o.t1 <= h.t0 {
 			return true
 		}
 	}
@@ -194,7 +194,7 @@ func (x *extraction) speaker(j int32) bool {
 		return true
 	}
 	for k := j - 1; k >= 0 && x.hits[k].t1 >= h.t0-1; k-- {
-		if o := &x.hits[k]; !o.dead && o.p.cls == cSpeech && o.t1 <= h.t0 {
+		if o := &x.hits[k]; !o.dead && o.cls == cSpeech && o.t1 <= h.t0 {
 			return true
 		}
 	}
@@ -235,7 +235,7 @@ func (x *extraction) weakCancelled(j int32, site int32) bool {
 		if o.t0 > h.t1+3 {
 			break
 		}
-		if o.dead || o.p.cls != cRegion {
+		if o.dead || o.cls != cRegion {
 			continue
 		}
 		if !x.m.inRegion[o.p.val][site] {
@@ -253,7 +253,7 @@ func (x *extraction) regionCandidate(si int32, first int) {
 	bestN := 1 << 30
 	for j := sg.h0; j < sg.h1; j++ {
 		h := &x.hits[j]
-		if h.dead || h.p.cls != cRegion {
+		if h.dead || h.cls != cRegion {
 			continue
 		}
 		r := &x.m.regions[h.p.val]
@@ -320,7 +320,7 @@ func (x *extraction) properNameBefore(t int32) bool {
 	if p < 0 || !x.sameSentence(p, t) || x.f.toks[p].ent || x.tokNum(p) >= 0 {
 		return false
 	}
-	if knownBeforeNoun.has(x.tokText(p)) {
+	if x.tokIn(p, knownBeforeNoun) {
 		return false
 	}
 	for j := x.firstHit(p); j < len(x.hits) && x.hits[j].t0 == p; j++ {
@@ -383,7 +383,7 @@ func (x *extraction) fitRegion(r int32, noun string, air, target bool) (fit int,
 // border", "the Syria-Iraq border").
 func (x *extraction) borderAfter(h *hit) bool {
 	for t := h.t1; t <= h.t1+2 && t < int32(len(x.f.toks)) && x.sameSentence(t, h.t0); t++ {
-		if borderWords.has(x.tokText(t)) {
+		if x.tokIn(t, borderWords) {
 			return true
 		}
 		if x.hitAt(t, cRegion) < 0 {
@@ -399,7 +399,7 @@ func (x *extraction) nounNear(sg *segment, r *hit) (noun string, air bool, at in
 	best, bestD := int32(-1), int32(1<<30)
 	for j := sg.h0; j < sg.h1; j++ {
 		h := &x.hits[j]
-		if h.dead || h.p.cls != cSiteNoun {
+		if h.dead || h.cls != cSiteNoun {
 			continue
 		}
 		d := r.t0 - h.t1 // noun before the region

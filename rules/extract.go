@@ -24,6 +24,7 @@ type hit struct {
 	start, end int32 // folded bytes
 	t0, t1     int32 // tokens [t0, t1)
 	p          *payload
+	cls, fam   class // p.cls and its family, kept here for the loops over hits
 	dead       bool
 }
 
@@ -97,7 +98,7 @@ type extraction struct {
 	titleEnd   int
 	f          folder
 	raw        []rawMatch
-	rawTmp     []rawMatch
+	ids        []int32
 	hits       []hit
 	dates      []dateExpr
 	segs       []segment
@@ -127,7 +128,7 @@ func (m *Matcher) Extract(in Input) Result {
 	x := &sc.extraction
 	x.reset(m, text, in)
 	x.f.fold(text)
-	x.raw, x.rawTmp = m.ac.scan(x.f.out, x.raw[:0], x.rawTmp)
+	x.raw, x.ids = m.ac.scan(&x.f, x.raw[:0], x.ids)
 	x.collectHits()
 	x.findDates()
 	x.segment()
@@ -192,11 +193,7 @@ func (x *extraction) collectHits() {
 	out := x.f.out
 	m := x.m
 	for _, r := range x.raw {
-		l := int32(len(m.pats[r.pat]))
-		start := r.end - l
-		if start > 0 && out[start-1] >= '0' {
-			continue
-		}
+		start := r.end - int32(len(m.pats[r.pat]))
 		endOK := int(r.end) == len(out) || out[r.end] < '0'
 		for k := m.payStart[r.pat]; k < m.payStart[r.pat+1]; k++ {
 			p := &m.pay[k]
@@ -212,7 +209,7 @@ func (x *extraction) collectHits() {
 			if p.flags&fArt != 0 && !x.arabicArticleBefore(start, r.end) {
 				continue
 			}
-			x.hits = append(x.hits, hit{start: start, end: r.end, p: p})
+			x.hits = append(x.hits, hit{start: start, end: r.end, t0: r.t0, t1: r.t1, p: p, cls: p.cls, fam: p.cls.family()})
 		}
 	}
 	// the automaton reports hits by their end; order them by start, longer
@@ -227,28 +224,10 @@ func (x *extraction) collectHits() {
 		}
 		hs[j] = h
 	}
-	// tokens of each hit
-	toks := x.f.toks
-	ti := 0
-	for i := range x.hits {
-		h := &x.hits[i]
-		for ti > 0 && toks[ti].start > h.start {
-			ti--
-		}
-		for ti < len(toks) && toks[ti].end <= h.start {
-			ti++
-		}
-		h.t0 = int32(ti)
-		j := ti
-		for j < len(toks) && toks[j].start < h.end {
-			j++
-		}
-		h.t1 = int32(j)
-	}
 	// blocked phrases cancel the words inside them
 	for i := range x.hits {
 		b := &x.hits[i]
-		if b.p.cls != cBlock {
+		if b.cls != cBlock {
 			continue
 		}
 		for j := i + 1; j < len(x.hits); j++ {
@@ -256,10 +235,10 @@ func (x *extraction) collectHits() {
 			if h.start >= b.end {
 				break
 			}
-			if h.start < b.start || h.end > b.end || h.p.cls == cBlock {
+			if h.start < b.start || h.end > b.end || h.cls == cBlock {
 				continue
 			}
-			switch h.p.cls.family() {
+			switch h.fam {
 			case cSite, cWeapon, cAttack, cKilled:
 				h.dead = true
 			}
@@ -271,13 +250,13 @@ func (x *extraction) collectHits() {
 		if a.dead {
 			continue
 		}
-		fa := a.p.cls.family()
+		fa := a.fam
 		for j := i + 1; j < len(x.hits); j++ {
 			b := &x.hits[j]
 			if b.start >= a.end {
 				break
 			}
-			if b.dead || b.p.cls.family() != fa {
+			if b.dead || b.fam != fa {
 				continue
 			}
 			if b.start == a.start && b.end == a.end {
@@ -291,7 +270,7 @@ func (x *extraction) collectHits() {
 	// a noun or a target word inside a site name is part of the name
 	for i := range x.hits {
 		a := &x.hits[i]
-		if a.dead || a.p.cls != cSite {
+		if a.dead || a.cls != cSite {
 			continue
 		}
 		for j := i + 1; j < len(x.hits); j++ {
@@ -302,7 +281,7 @@ func (x *extraction) collectHits() {
 			if b.end <= a.start || b.dead {
 				continue
 			}
-			if (b.p.cls == cSiteNoun || b.p.cls == cTarget || b.p.cls == cNum) && b.start >= a.start && b.end <= a.end {
+			if (b.cls == cSiteNoun || b.cls == cTarget || b.cls == cNum) && b.start >= a.start && b.end <= a.end {
 				b.dead = true
 			}
 		}
@@ -312,7 +291,7 @@ func (x *extraction) collectHits() {
 		if h.dead {
 			continue
 		}
-		switch h.p.cls {
+		switch h.cls {
 		case cWeapon:
 			if h.p.flags&fWeak == 0 {
 				x.item.weapon = true
@@ -320,7 +299,7 @@ func (x *extraction) collectHits() {
 		case cTarget, cUSWord:
 			x.item.coalition = true
 		case cSite, cRegion, cGroup:
-			if h.p.cls == cSite {
+			if h.cls == cSite {
 				x.item.coalition = true
 			}
 			for t := h.t0; t < h.t1; t++ {
@@ -367,7 +346,7 @@ func (x *extraction) hitAt(t int32, c class) int32 {
 		return -1
 	}
 	for j := x.firstHit(t); j < len(x.hits) && x.hits[j].t0 == t; j++ {
-		if !x.hits[j].dead && x.hits[j].p.cls == c {
+		if !x.hits[j].dead && x.hits[j].cls == c {
 			return int32(j)
 		}
 	}
@@ -426,8 +405,8 @@ func (x *extraction) segment() {
 				if h.dead {
 					continue
 				}
-				sg.ctx |= 1 << h.p.cls
-				if h.p.cls == cResponse && sg.response < 0 {
+				sg.ctx |= 1 << h.cls
+				if h.cls == cResponse && sg.response < 0 {
 					sg.response = h.t0
 				}
 			}
@@ -466,7 +445,7 @@ func (x *extraction) segment() {
 // and records where in x.usStrikeAt.
 func (x *extraction) usStrikeNoun(sg *segment) bool {
 	for j := sg.h0; j < sg.h1; j++ {
-		if h := &x.hits[j]; h.dead || h.p.cls != cStrikeNoun {
+		if h := &x.hits[j]; h.dead || h.cls != cStrikeNoun {
 			continue
 		}
 		t := x.hits[j].t0
@@ -475,7 +454,7 @@ func (x *extraction) usStrikeNoun(sg *segment) bool {
 				x.usStrikeAt = k
 				return true
 			}
-			if !strikeFillers.has(x.tokText(k)) {
+			if !x.tokIn(k, strikeFillers) {
 				break
 			}
 		}
@@ -487,7 +466,7 @@ func (x *extraction) usStrikeNoun(sg *segment) bool {
 // segment ("in response to", "after", "following"), or -1.
 func (x *extraction) responseAt(sg *segment) int32 {
 	for j := sg.h0; j < sg.h1; j++ {
-		if h := &x.hits[j]; !h.dead && (h.p.cls == cCause || h.p.cls == cResponse) {
+		if h := &x.hits[j]; !h.dead && (h.cls == cCause || h.cls == cResponse) {
 			return h.t0
 		}
 	}
@@ -499,7 +478,7 @@ func (x *extraction) responseAt(sg *segment) int32 {
 func (x *extraction) clauseBreak(a, b int32) int32 {
 	out := x.f.out
 	for t := b - 1; t >= a && t > 0; t-- {
-		if clauseWords.has(x.tokText(t)) {
+		if x.tokIn(t, clauseWords) {
 			return t
 		}
 		if out[x.f.toks[t].start-1] == ',' {
@@ -513,11 +492,10 @@ func (x *extraction) clauseBreak(a, b int32) int32 {
 // "to": "will strike", "threatened to attack", "could be targeted".
 func (x *extraction) irrealis(t int32) bool {
 	for k := int32(1); k <= 3 && t-k >= 0 && x.sameSentence(t-k, t); k++ {
-		w := x.tokText(t - k)
-		if modalWords.has(w) || x.hitAt(t-k, cThreat) >= 0 {
+		if x.tokIn(t-k, modalWords) || x.hitAt(t-k, cThreat) >= 0 {
 			return true // "will strike", "threatened to attack", "يهدد باستهداف"
 		}
-		if !modalFillers.has(w) {
+		if !x.tokIn(t-k, modalFillers) {
 			return false
 		}
 	}
@@ -539,7 +517,7 @@ func (x *extraction) readEvidence(sg *segment) {
 		if h.dead {
 			continue
 		}
-		switch h.p.cls {
+		switch h.cls {
 		case cWeapon:
 			if sctx&(1<<cSpace) != 0 && h.p.str != "drone" && h.p.str != "mortar" {
 				continue
@@ -560,7 +538,7 @@ func (x *extraction) readEvidence(sg *segment) {
 				continue
 			}
 			realis = true
-			switch h.p.cls {
+			switch h.cls {
 			case cAttack:
 				sg.ev |= eA
 			case cImpact:
@@ -604,7 +582,7 @@ func (x *extraction) readEvidence(sg *segment) {
 		// ("hours after US strikes killed ..."): then the attack is
 		sa, resp := int32(-1), x.responseAt(sg)
 		for j := sg.h0; j < sg.h1; j++ {
-			if h := &x.hits[j]; !h.dead && h.p.cls == cStrikeActor {
+			if h := &x.hits[j]; !h.dead && h.cls == cStrikeActor {
 				sa = h.t0
 				break
 			}

@@ -85,7 +85,7 @@ func (x *extraction) fill(a *evAcc, pub time.Time) Event {
 			if h.dead {
 				continue
 			}
-			switch h.p.cls {
+			switch h.cls {
 			case cWeapon:
 				if weaponHit < 0 || x.hits[weaponHit].p.flags&fWeak != 0 && h.p.flags&fWeak == 0 {
 					weaponHit = j
@@ -157,10 +157,10 @@ func (x *extraction) projectiles(w0 int32) (int, int32, int32) {
 			}
 			return int(v), s, t + 1
 		}
-		switch w := x.tokText(t); {
-		case countFillers.has(w):
+		switch {
+		case x.tokIn(t, countFillers):
 			continue
-		case articleWords.has(w):
+		case x.tokIn(t, articleWords):
 			if t == h.t0-1 && !strings.HasSuffix(x.hitText(w0), "s") {
 				return 1, t, h.t1
 			}
@@ -207,14 +207,14 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 		if forward {
 			q, qt := -1, t
 			for k := t; k < t+3 && k < ntok && x.sameSentence(k, from); k++ {
-				switch w := x.tokText(k); {
+				switch {
 				case x.tokNum(k) > 0 && !(x.f.toks[k].num >= 1900):
 					q = int(x.tokNum(k))
 					qt = k
-				case articleWords.has(w):
+				case x.tokIn(k, articleWords):
 					q = 1
 					qt = k
-				case quantityFillers.has(w):
+				case x.tokIn(k, quantityFillers):
 					continue
 				}
 				if q >= 0 {
@@ -247,7 +247,7 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 				v = nv
 			}
 			vh := &x.hits[v]
-			if viaComma && vh.t1 < ntok && speechVerbs.has(x.tokText(vh.t1)) {
+			if viaComma && vh.t1 < ntok && x.tokIn(vh.t1, speechVerbs) {
 				break // "…wounding one soldier, a police officer said": the source, not a victim
 			}
 			if q < 0 {
@@ -259,7 +259,7 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 			total += q
 			if first < 0 {
 				first = min(t, qt)
-				if x.tokNum(first) < 0 && !articleWords.has(x.tokText(first)) {
+				if x.tokNum(first) < 0 && !x.tokIn(first, articleWords) {
 					first = start
 				}
 			}
@@ -282,7 +282,7 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 			if v = x.victimCovering(k, t); v >= 0 {
 				break
 			}
-			if victimFillers.has(x.tokText(k)) {
+			if x.tokIn(k, victimFillers) {
 				continue
 			}
 			if q, s := x.numBefore(k); q > 0 && groups == 0 && k == t-1 {
@@ -301,11 +301,11 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 				q, qt = int(n), s
 				break
 			}
-			if articleWords.has(x.tokText(k)) {
+			if x.tokIn(k, articleWords) {
 				q, qt = 1, k
 				break
 			}
-			if victimModifiers.has(x.tokText(k)) {
+			if x.tokIn(k, victimModifiers) {
 				continue
 			}
 			break
@@ -339,7 +339,7 @@ func (x *extraction) victims(from int32, forward bool) (n int, t0, t1 int32) {
 func (x *extraction) victimCovering(k, t int32) int32 {
 	for j := x.firstHit(max(0, k-4)); j < len(x.hits) && x.hits[j].t0 <= k; j++ {
 		h := &x.hits[j]
-		if !h.dead && h.p.cls == cVictim && h.t1 > k && h.t1 <= t {
+		if !h.dead && h.cls == cVictim && h.t1 > k && h.t1 <= t {
 			return int32(j)
 		}
 	}
@@ -354,7 +354,7 @@ func (x *extraction) casualties(ev *Event, sg *segment) {
 		if h.dead {
 			continue
 		}
-		switch h.p.cls {
+		switch h.cls {
 		case cNoCas:
 			if ev.Killed < 0 {
 				ev.Killed = 0
@@ -369,7 +369,7 @@ func (x *extraction) casualties(ev *Event, sg *segment) {
 				ev.Evidence = append(ev.Evidence, x.hitSpan("killed", j))
 			}
 		case cKilled, cWounded:
-			killed := h.p.cls == cKilled
+			killed := h.cls == cKilled
 			if killed && ev.Killed > 0 || !killed && ev.Wounded > 0 {
 				continue
 			}
@@ -429,12 +429,12 @@ func (x *extraction) casualties(ev *Event, sg *segment) {
 // whether anyone was hurt") or neither (0).
 func (x *extraction) negated(t int32) int {
 	for k := t - 1; k >= t-6 && k >= 0 && x.sameSentence(k, t); k-- {
-		switch w := x.tokText(k); {
-		case openWords.has(w):
+		switch {
+		case x.tokIn(k, openWords):
 			return -1
-		case denyWords.has(w):
+		case x.tokIn(k, denyWords):
 			return 1
-		case casualtyStops.has(w):
+		case x.tokIn(k, casualtyStops):
 			return 0
 		}
 	}
@@ -452,7 +452,7 @@ func (x *extraction) actor(ev *Event, a *evAcc) {
 		t0 := x.f.sentStart[sent]
 		for j := x.firstHit(t0); j < len(x.hits) && x.f.toks[x.hits[j].t0].sent == sent; j++ {
 			h := &x.hits[j]
-			if h.dead || h.p.cls != cGroup {
+			if h.dead || h.cls != cGroup {
 				continue
 			}
 			ev.Actor = x.m.groups[h.p.val].ID
@@ -493,7 +493,7 @@ func (x *extraction) strikeEvent(pub time.Time) Event {
 			if h.dead {
 				continue
 			}
-			switch h.p.cls {
+			switch h.cls {
 			case cStrikeActor:
 				ev.Evidence = append(ev.Evidence, x.hitSpan("verb", j))
 			case cRegion:
@@ -556,7 +556,7 @@ func (x *extraction) reason(evs []Event) string {
 		if h.dead {
 			continue
 		}
-		if h.p.cls == cSite || h.p.cls == cRegion && x.m.regions[h.p.val].Kind != "foreign" && x.m.regions[h.p.val].Kind != "country" {
+		if h.cls == cSite || h.cls == cRegion && x.m.regions[h.p.val].Kind != "foreign" && x.m.regions[h.p.val].Kind != "country" {
 			named = true
 		}
 	}

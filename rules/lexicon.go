@@ -125,6 +125,7 @@ type Matcher struct {
 	siteIdx  map[string]int
 	inRegion [][]bool // inRegion[region][site]
 	related  [][]bool // related[site][site], the same site included
+	listBits []uint32 // listBits[word id]: the word lists that hold the word
 	pool     sync.Pool
 }
 
@@ -234,7 +235,22 @@ func NewMatcher(g *Gazetteer) (*Matcher, error) {
 		m.pay = append(m.pay, byPat[n]...)
 	}
 	m.payStart = append(m.payStart, int32(len(m.pay)))
-	m.ac = buildAutomaton(order)
+	stemPat := make([]bool, len(order))
+	for i := range order {
+		for _, p := range m.pay[m.payStart[i]:m.payStart[i+1]] {
+			stemPat[i] = stemPat[i] || p.flags&fStem != 0
+		}
+	}
+	listWords := make([]string, 0, len(listsOf))
+	for w := range listsOf {
+		listWords = append(listWords, w)
+	}
+	sort.Strings(listWords)
+	m.ac = buildAutomaton(order, stemPat, listWords)
+	m.listBits = make([]uint32, len(m.ac.words))
+	for _, w := range listWords {
+		m.listBits[m.ac.word([]byte(w), 0, len(w))] = listsOf[w]
+	}
 	m.pool.New = func() any { return &scratch{} }
 	return m, nil
 }

@@ -86,20 +86,7 @@ func (f *folder) fold(src string) {
 					f.emit(c|0x20, int32(i), 'a')
 					i++
 				}
-				// fast path: the rest of a Latin word
-				last := f.out[len(f.out)-1]
-				for i < len(src) {
-					lc := src[i] | 0x20
-					if lc < 'a' || lc > 'z' {
-						break
-					}
-					if lc != last {
-						f.out = append(f.out, lc)
-						f.off = append(f.off, int32(i))
-						last = lc
-					}
-					i++
-				}
+				i = f.latinRun(i)
 				continue
 			case acDigit:
 				f.emit(c, int32(i), 'd')
@@ -177,6 +164,43 @@ func (f *folder) fold(src string) {
 	if len(f.toks) == 0 {
 		f.sentStart = f.sentStart[:0]
 	}
+}
+
+// latinRun folds the rest of the Latin word being built from src[i], and
+// the words after it while one space alone separates them: the common case,
+// kept in one tight loop. It returns where it stopped.
+func (f *folder) latinRun(i int) int {
+	src := f.src
+	out, off := f.out, f.off
+	last := out[len(out)-1]
+	for {
+		for i < len(src) {
+			lc := src[i] | 0x20
+			if lc < 'a' || lc > 'z' {
+				break
+			}
+			if lc != last {
+				out = append(out, lc)
+				off = append(off, int32(i))
+				last = lc
+			}
+			i++
+		}
+		if i+1 >= len(src) || src[i] != ' ' || !isASCIILetter(src[i+1]) {
+			break
+		}
+		// one space, then the next word: end this token, start that one
+		f.toks = append(f.toks, token{start: int32(f.tokStart), end: int32(len(out)), sent: f.sent, num: -1})
+		out = append(out, ' ', src[i+1]|0x20)
+		off = append(off, int32(i), int32(i+1))
+		f.tokStart = len(out) - 1
+		f.tokKind = 'a'
+		f.initials = false
+		last = src[i+1] | 0x20
+		i += 2
+	}
+	f.out, f.off = out, off
+	return i
 }
 
 const (

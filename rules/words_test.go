@@ -15,7 +15,7 @@ func TestWordListsAreFolded(t *testing.T) {
 		"openWords": openWords, "denyWords": denyWords, "casualtyStops": casualtyStops, "activeCasualty": activeCasualty,
 		"monthLeads": monthLeads, "knownBeforeNoun": knownBeforeNoun, "borderWords": borderWords, "clockWords": clockWords, "strikeFillers": strikeFillers, "retroWords": retroWords, "articleWords": articleWords,
 	} {
-		if !strings.HasPrefix(string(l), "|") || !strings.HasSuffix(string(l), "|") {
+		if !strings.HasPrefix(l.src, "|") || !strings.HasSuffix(l.src, "|") {
 			t.Errorf("%s must start and end with |", name)
 		}
 		for _, w := range l.words() {
