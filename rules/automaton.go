@@ -28,6 +28,7 @@ type automaton struct {
 	outPat   []int32  // pattern that ends exactly at the state, or -1
 	dict     []int32  // next state on the failure chain that ends a pattern, or -1
 	patWords []int32  // number of words in each pattern
+	patLen   []int32  // length of each pattern in bytes
 	stems    [][]stem // per state: the stem words that may follow it, failure chain included (root excluded)
 
 	// stem words from the root: a byte trie over the words' bytes
@@ -77,9 +78,9 @@ type stem struct {
 // rawMatch is one occurrence of a pattern: folded bytes text[end-len:end],
 // tokens [t0, t1).
 type rawMatch struct {
-	end    int32
-	pat    int32
-	t0, t1 int32
+	start, end int32
+	pat        int32
+	t0, t1     int32
 }
 
 // buildAutomaton compiles the patterns: folded phrases whose words are
@@ -105,6 +106,7 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 	for pid, p := range pats {
 		ws := strings.Split(p, " ")
 		a.patWords = append(a.patWords, int32(len(ws)))
+		a.patLen = append(a.patLen, int32(len(p)))
 		s := int32(0)
 		for _, w := range ws {
 			id := wordID(w)
@@ -421,5 +423,5 @@ func (a *automaton) rootStems(tok []byte, start, j int32, out []rawMatch) []rawM
 }
 
 func (a *automaton) found(p, end, j int32, out []rawMatch) []rawMatch {
-	return append(out, rawMatch{end: end, pat: p, t0: j + 1 - a.patWords[p], t1: j + 1})
+	return append(out, rawMatch{start: end - a.patLen[p], end: end, pat: p, t0: j + 1 - a.patWords[p], t1: j + 1})
 }

@@ -192,8 +192,20 @@ func (x *extraction) reset(m *Matcher, text string, in Input) {
 func (x *extraction) collectHits() {
 	out := x.f.out
 	m := x.m
-	for _, r := range x.raw {
-		start := r.end - int32(len(m.pats[r.pat]))
+	// the automaton reports matches by their end; order them by start,
+	// longer first (insertion sort: they are nearly in order already)
+	rs := x.raw
+	for i := 1; i < len(rs); i++ {
+		r := rs[i]
+		j := i
+		for j > 0 && (rs[j-1].start > r.start || rs[j-1].start == r.start && rs[j-1].end < r.end) {
+			rs[j] = rs[j-1]
+			j--
+		}
+		rs[j] = r
+	}
+	for _, r := range rs {
+		start := r.start
 		endOK := int(r.end) == len(out) || out[r.end] < '0'
 		for k := m.payStart[r.pat]; k < m.payStart[r.pat+1]; k++ {
 			p := &m.pay[k]
@@ -211,18 +223,6 @@ func (x *extraction) collectHits() {
 			}
 			x.hits = append(x.hits, hit{start: start, end: r.end, t0: r.t0, t1: r.t1, p: p, cls: p.cls, fam: p.cls.family()})
 		}
-	}
-	// the automaton reports hits by their end; order them by start, longer
-	// first (insertion sort: they are nearly in order already)
-	hs := x.hits
-	for i := 1; i < len(hs); i++ {
-		h := hs[i]
-		j := i
-		for j > 0 && (hs[j-1].start > h.start || hs[j-1].start == h.start && hs[j-1].end < h.end) {
-			hs[j] = hs[j-1]
-			j--
-		}
-		hs[j] = h
 	}
 	// blocked phrases cancel the words inside them
 	for i := range x.hits {
