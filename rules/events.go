@@ -478,6 +478,12 @@ func (x *extraction) events() []Event {
 		if x.item.analysis && sg.date < 0 {
 			c.generic = true
 		}
+		// a headline about a drill governs the sentences that name its
+		// site only as "the base" or through a region, unless they report
+		// something that landed or hurt someone
+		if x.item.exercise && (c.inferred || c.linked) && (c.ev|sg.ev)&(eI|eK) == 0 {
+			c.generic = true
+		}
 		if c.generic {
 			c.event = -1
 			continue

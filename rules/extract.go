@@ -107,7 +107,7 @@ type extraction struct {
 	evs        []evAcc
 	spans      []Span // backing array of the events' evidence; owned by the result once returned
 	reasons    []string
-	item       struct{ strike, analysis, anniversary, weapon, coalition bool }
+	item       struct{ strike, analysis, anniversary, weapon, coalition, exercise, visit bool }
 	usStrikeAt int32
 }
 
@@ -183,7 +183,7 @@ func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.sentCtx = x.sentCtx[:0]
 	x.evs = x.evs[:0]
 	x.reasons = x.reasons[:0]
-	x.item.strike, x.item.analysis, x.item.anniversary, x.item.weapon, x.item.coalition = false, false, false, false, false
+	x.item.strike, x.item.analysis, x.item.anniversary, x.item.weapon, x.item.coalition, x.item.exercise, x.item.visit = false, false, false, false, false, false, false
 }
 
 // collectHits turns raw matches into hits: boundaries and case checked,
@@ -378,7 +378,10 @@ func (x *extraction) segment() {
 		var anchors [16]int32
 		na := 0
 		for di < len(x.dates) && x.dates[di].t0 < t1 {
-			if x.dates[di].t0 >= t0 && !x.dates[di].vague && na < len(anchors) {
+			// a date counted back from another ("on Thursday, months after
+			// rockets struck") starts a clause of its own: what follows it
+			// happened then, not on the date before it
+			if dd := &x.dates[di]; dd.t0 >= t0 && (!dd.vague || dd.relative && dd.old && na > 0) && na < len(anchors) {
 				anchors[na] = int32(di)
 				na++
 			}
@@ -425,6 +428,12 @@ func (x *extraction) segment() {
 		if t0 < ntok && x.isTitleTok(t0) {
 			if sctx&(1<<cAnalysis) != 0 {
 				x.item.analysis = true
+			}
+			if sctx&(1<<cExercise) != 0 {
+				x.item.exercise = true
+			}
+			if sctx&(1<<cVisit) != 0 {
+				x.item.visit = true
 			}
 			if sctx&(1<<cAnniversary) != 0 && sctx&(1<<cLatest) == 0 {
 				x.item.anniversary = true
@@ -562,7 +571,11 @@ func (x *extraction) readEvidence(sg *segment) {
 		sg.ev, sg.cancel = 0, "future tense: threat"
 	case ctx&(1<<cHandover) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0):
 		sg.ev, sg.cancel = 0, "handover, withdrawal, agreement or truce"
-	case ctx&(1<<cVisit) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0):
+	// a visit in the headline governs the sentences whose only evidence is
+	// the word attack ("met soldiers at Rumalyn to discuss the rise in attacks
+	// on US forces")
+	case ctx&(1<<cVisit) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0),
+		x.item.visit && sg.ev == eA:
 		sg.ev, sg.cancel = 0, "visit"
 	}
 	if sg.ev == 0 && sg.cancel == "" {
