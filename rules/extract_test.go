@@ -433,3 +433,37 @@ func TestExtractWithoutPublishTime(t *testing.T) {
 		t.Errorf("events %q, want %q\n%s", got, want, dump(res))
 	}
 }
+
+// TestExtractCasualtiesBelongToTheirSite gives a toll only to the site its
+// clause names when one sentence reports attacks on several sites.
+func TestExtractCasualtiesBelongToTheirSite(t *testing.T) {
+	m := testMatcher(t)
+	cases := []struct {
+		name, title, summary string
+		wounded              map[string]int // site id -> wounded
+	}{
+		{"the toll names its site", "Drones target two US bases in Syria",
+			"Drones struck Rumalyn and the Conoco field on Tuesday, wounding three soldiers at Conoco.",
+			map[string]int{"rumalyn": -1, "conoco": 3}},
+		{"the toll before the other site", "Drones target two US bases in Syria",
+			"Drone attacks on Tuesday wounded three soldiers at the Conoco field and damaged a hangar at Rumalyn.",
+			map[string]int{"rumalyn": -1, "conoco": 3}},
+		{"a toll that names no site stays with the sentence", "Rockets hit two bases near Baghdad",
+			"Rockets struck Camp Taji and Balad air base on Tuesday, wounding four contractors.",
+			map[string]int{"taji": 4, "balad": 4}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := m.Extract(Input{Title: c.title, Summary: c.summary, Published: at("2023-11-01T10:00:00Z")})
+			got := map[string]int{}
+			for _, e := range res.Events {
+				if e.Kind == "attack" {
+					got[e.SiteID] = e.Wounded
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.wounded) {
+				t.Errorf("wounded by site = %v, want %v\n%s", got, c.wounded, dump(res))
+			}
+		})
+	}
+}

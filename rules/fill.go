@@ -109,7 +109,7 @@ func (x *extraction) fill(a *evAcc, pub time.Time) Event {
 		ev.Evidence = append(ev.Evidence, x.hitSpan("verb", verbHit))
 	}
 	for i := 0; i < a.nsegs; i++ {
-		x.casualties(&ev, &x.segs[a.segs[i]])
+		x.casualties(&ev, &x.segs[a.segs[i]], a.site)
 	}
 	x.actor(&ev, a)
 	// confidence
@@ -348,11 +348,17 @@ func (x *extraction) victimCovering(k, t int32) int32 {
 
 // casualties reads killed and wounded from one segment into ev, keeping
 // what an earlier segment already gave.
-func (x *extraction) casualties(ev *Event, sg *segment) {
+func (x *extraction) casualties(ev *Event, sg *segment, site int32) {
 	for j := sg.h0; j < sg.h1; j++ {
 		h := &x.hits[j]
 		if h.dead {
 			continue
+		}
+		switch h.cls {
+		case cNoCas, cNoKilled, cKilled, cWounded:
+			if s := x.tollSite(sg, j); s >= 0 && site >= 0 && !x.m.related[s][site] {
+				continue // "..., wounding three soldiers at Conoco": not this site's toll
+			}
 		}
 		switch h.cls {
 		case cNoCas:
@@ -422,6 +428,53 @@ func (x *extraction) casualties(ev *Event, sg *segment) {
 			}
 		}
 	}
+}
+
+// tollSite returns the site that the casualty phrase at hit j belongs to
+// when the segment names several sites and the phrase's own clause names
+// just one of them, else -1.
+func (x *extraction) tollSite(sg *segment, j int32) int32 {
+	first, tied, several := int32(-1), int32(-1), false
+	for k := sg.h0; k < sg.h1; k++ {
+		h := &x.hits[k]
+		if h.dead || h.cls != cSite {
+			continue
+		}
+		s := h.p.val
+		if first < 0 {
+			first = s
+		} else if !x.m.related[first][s] {
+			several = true
+		}
+		if x.sameClause(j, k) {
+			if tied >= 0 && !x.m.related[tied][s] {
+				return -1 // two sites in the toll's clause
+			}
+			tied = s
+		}
+	}
+	if !several {
+		return -1
+	}
+	return tied
+}
+
+// sameClause reports whether no comma, sentence end or clause word
+// ("and", "while") stands between hits a and b.
+func (x *extraction) sameClause(a, b int32) bool {
+	ha, hb := &x.hits[a], &x.hits[b]
+	if hb.t0 < ha.t0 {
+		ha, hb = hb, ha
+	}
+	for t := ha.t1; t <= hb.t0 && int(t) < len(x.f.toks); t++ {
+		if c := x.f.out[x.f.toks[t].start-1]; c == ',' || c == '\n' {
+			return false
+		}
+		if t < hb.t0 && x.tokIn(t, clauseWords) {
+			return false
+		}
+	}
+	return true
 }
 
 // negated reports whether a casualty word at token t is denied (1: "no
