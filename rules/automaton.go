@@ -20,6 +20,10 @@ type automaton struct {
 	words []string // vocabulary: words[id]
 	slots []vslot  // open addressing over the vocabulary; len a power of two
 	smask uint64
+	// filter has one bit per value of a word hash's top bits, set for the
+	// vocabulary: most tokens of a text are not in it, and this small
+	// table answers that without touching the larger one
+	filter [1 << (filterBits - 6)]uint64
 
 	rootNext []int32  // state after word id from the root, 0 if none
 	st       []astate // per state: what the scan loop reads of it
@@ -68,6 +72,8 @@ type aedge struct {
 }
 
 const emptyEdge = ^uint64(0)
+
+const filterBits = 15
 
 // stem is a word that ends pattern pat when a token merely starts with it.
 type stem struct {
@@ -148,6 +154,8 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 			i = (i + 1) & a.smask
 		}
 		a.slots[i] = vslot{lo, int32(len(w)), int32(id)}
+		f := keyHash(lo, hi, len(w)) >> (64 - filterBits)
+		a.filter[f>>6] |= 1 << (f & 63)
 	}
 	// goto edges
 	a.rootNext = make([]int32, len(a.words))
@@ -298,7 +306,11 @@ func edgeHash(key uint64) uint64 {
 func (a *automaton) word(text []byte, start, end int) int32 {
 	n := end - start
 	lo, hi := wordKey(text, start, end)
-	for i := keyHash(lo, hi, n) & a.smask; ; i = (i + 1) & a.smask {
+	h := keyHash(lo, hi, n)
+	if f := h >> (64 - filterBits); a.filter[f>>6]&(1<<(f&63)) == 0 {
+		return -1
+	}
+	for i := h & a.smask; ; i = (i + 1) & a.smask {
 		sl := &a.slots[i]
 		if sl.n == 0 {
 			return -1
