@@ -54,7 +54,7 @@ var benchNews = Input{
 	Published: time.Date(2023, 6, 12, 9, 0, 0, 0, time.UTC),
 }
 
-func benchText(in Input) string { return joinText(in.Title, in.Summary, in.Content) }
+func benchText(in Input) string { return string(appendJoined(nil, in.Title, in.Summary, in.Content)) }
 
 // BenchmarkExtract matches a 1 KB English item against every alias and cue
 // word and extracts its events, normalisation included.

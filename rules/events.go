@@ -492,7 +492,7 @@ func (x *extraction) events() []Event {
 	}
 	// keep the events with enough evidence
 	x.spans = nil // the spans of the last item belong to its caller now
-	out := make([]Event, 0, len(x.evs)+1)
+	var out []Event
 	for ei := range x.evs {
 		a := &x.evs[ei]
 		score := evScore(a.ev)
@@ -512,10 +512,14 @@ func (x *extraction) events() []Event {
 			}
 			continue
 		}
-		ev := x.fill(a, pub)
-		out = append(out, ev)
+		if out == nil {
+			x.own()
+			out = make([]Event, 0, len(x.evs)-ei+1)
+		}
+		out = append(out, x.fill(a, pub))
 	}
 	if x.item.strike || x.anyStrike() {
+		x.own()
 		out = append(out, x.strikeEvent(pub))
 	}
 	if len(out) == 0 {

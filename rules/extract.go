@@ -15,7 +15,8 @@ type Result struct {
 	// before launch"...
 	Reason string
 	// Text is the item's text that span offsets refer to: the non-empty
-	// title, summary and content joined by "\n".
+	// title, summary and content joined by "\n". It is empty when there
+	// is no event, so that an item without one costs no allocation.
 	Text string
 }
 
@@ -95,6 +96,8 @@ type extraction struct {
 	m          *Matcher
 	pub        time.Time
 	text       string
+	owned      bool   // text is not scratch space
+	join       []byte // scratch space for joining the parts of an item
 	titleEnd   int
 	f          folder
 	raw        []rawMatch
@@ -122,54 +125,63 @@ func unsafeString(b []byte) string {
 
 // Extract reads one item and returns every attack it reports.
 func (m *Matcher) Extract(in Input) Result {
-	text := joinText(in.Title, in.Summary, in.Content)
 	sc := m.pool.Get().(*scratch)
 	defer m.pool.Put(sc)
 	x := &sc.extraction
+	// the parts are joined in scratch space; the result gets its own copy
+	// only when it has events whose spans point into it
+	text, shared := in.Title, true
+	switch {
+	case in.Title != "" && in.Summary == "" && in.Content == "":
+	case in.Title == "" && in.Content == "":
+		text = in.Summary
+	case in.Title == "" && in.Summary == "":
+		text = in.Content
+	default:
+		x.join = appendJoined(x.join[:0], in.Title, in.Summary, in.Content)
+		text, shared = unsafeString(x.join), false
+	}
 	x.reset(m, text, in)
+	x.owned = shared
 	x.f.fold(text)
 	x.raw, x.ids = m.ac.scan(&x.f, x.raw[:0], x.ids)
 	x.collectHits()
 	x.findDates()
 	x.segment()
 	x.candidates()
-	res := Result{Text: text}
+	var res Result
 	res.Events = x.events()
 	res.Reason = x.reason(res.Events)
+	if len(res.Events) > 0 {
+		res.Text = x.text
+	}
 	return res
 }
 
-func joinText(parts ...string) string {
-	n, k := 0, 0
-	for _, p := range parts {
-		if p != "" {
-			n += len(p) + 1
-			k++
-		}
+// own gives the extraction its own copy of a text joined in scratch space,
+// before spans that outlive the call are cut from it.
+func (x *extraction) own() {
+	if !x.owned {
+		x.text = strings.Clone(x.text)
+		x.owned = true
 	}
-	switch k {
-	case 0:
-		return ""
-	case 1:
-		for _, p := range parts {
-			if p != "" {
-				return p
-			}
-		}
-	}
-	var b strings.Builder
-	b.Grow(n)
+}
+
+// appendJoined appends the non-empty parts to b, joined by "\n".
+func appendJoined(b []byte, parts ...string) []byte {
+	n := len(b)
 	for _, p := range parts {
 		if p == "" {
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
+		if len(b) > n {
+			b = append(b, '\n')
 		}
-		b.WriteString(p)
+		b = append(b, p...)
 	}
-	return b.String()
+	return b
 }
+
 
 func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.m = m
