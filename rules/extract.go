@@ -182,7 +182,6 @@ func appendJoined(b []byte, parts ...string) []byte {
 	return b
 }
 
-
 func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.m = m
 	x.pub = in.Published // zero: dates relative to publication stay unknown
