@@ -219,20 +219,21 @@ func (x *extraction) collectHits() {
 		start := r.start
 		endOK := int(r.end) == len(out) || out[r.end] < '0'
 		for k := m.payStart[r.pat]; k < m.payStart[r.pat+1]; k++ {
-			p := &m.pay[k]
-			if !endOK && p.flags&fStem == 0 {
+			flags := m.payFlags[k]
+			if !endOK && flags&fStem == 0 {
 				continue
 			}
-			if p.flags&fCase != 0 {
+			if flags&fCase != 0 {
 				s, e := x.f.span(start, r.end)
-				if x.text[s:e] != p.orig {
+				if x.text[s:e] != m.pay[k].orig {
 					continue
 				}
 			}
-			if p.flags&fArt != 0 && !x.arabicArticleBefore(start, r.end) {
+			if flags&fArt != 0 && !x.arabicArticleBefore(start, r.end) {
 				continue
 			}
-			x.hits = append(x.hits, hit{start: start, end: r.end, t0: r.t0, t1: r.t1, p: p, cls: p.cls, fam: p.cls.family()})
+			c := m.payCls[k]
+			x.hits = append(x.hits, hit{start: start, end: r.end, t0: r.t0, t1: r.t1, p: &m.pay[k], cls: c, fam: c.family()})
 		}
 	}
 	// blocked phrases cancel the words inside them

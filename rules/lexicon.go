@@ -120,6 +120,8 @@ type Matcher struct {
 	pats     []string
 	payStart []int32 // payloads of pattern p: pay[payStart[p]:payStart[p+1]]
 	pay      []payload
+	payCls   []class // pay[k].cls and pay[k].flags, packed for the loop over matches
+	payFlags []uint8
 	regions  []Region
 	groups   []Group
 	siteIdx  map[string]int
@@ -235,6 +237,10 @@ func NewMatcher(g *Gazetteer) (*Matcher, error) {
 		m.pay = append(m.pay, byPat[n]...)
 	}
 	m.payStart = append(m.payStart, int32(len(m.pay)))
+	for _, p := range m.pay {
+		m.payCls = append(m.payCls, p.cls)
+		m.payFlags = append(m.payFlags, p.flags)
+	}
 	stemPat := make([]bool, len(order))
 	for i := range order {
 		for _, p := range m.pay[m.payStart[i]:m.payStart[i+1]] {
