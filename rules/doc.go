@@ -6,7 +6,8 @@
 // It owns the gazetteer (sites, regions and armed groups, embedded from
 // data/ and extendable from the config), the folding of English and Arabic
 // text (Normalize), a one-pass Aho-Corasick matcher over every alias and cue
-// word, and the extraction of one Event per attack an item mentions: site,
+// word (its alphabet is the words the aliases and cues use, so each token of
+// a text costs one lookup in a small table), and the extraction of one Event per attack an item mentions: site,
 // date, weapon, projectiles, killed and wounded, the group that claimed it,
 // whether it is background (a chronology, an anniversary, the cause named in
 // a report of a US strike), and the spans of text that decided each field.
