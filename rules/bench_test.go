@@ -36,6 +36,23 @@ var benchItemAR = Input{
 	Published: time.Date(2022, 6, 8, 7, 0, 0, 0, time.UTC),
 }
 
+// benchReport is about 1 KB of invented wire copy reporting one attack, the
+// common shape of an item that alerts: what hit, when, who was hurt, who
+// claimed it, and the reactions.
+var benchReport = Input{
+	Title: "Drone attack on Harir air base wounds three coalition soldiers",
+	Summary: "A one-way attack drone struck the Harir air base north-east of Erbil late on Thursday, wounding three " +
+		"coalition soldiers, one of them seriously, a spokesman for the US-led coalition said on Friday. The drone " +
+		"hit a storage area near the runway after air defences failed to stop it, and a fire that broke out in the " +
+		"area was put out within an hour. The wounded were flown to a hospital in Erbil and were in stable condition. " +
+		"A group calling itself the Islamic Resistance in Iraq said in a statement on Telegram that its fighters had " +
+		"launched the drone, the latest in a series of claims by the alliance of armed factions since October. " +
+		"The Kurdistan Regional Government condemned the attack as an assault on the region's security and said its " +
+		"forces were searching the hills near the base for the launch point. Flights at Erbil's civilian airport were " +
+		"not affected, its director said. The Pentagon said it would respond at a time and place of its choosing.",
+	Published: time.Date(2024, 1, 26, 8, 0, 0, 0, time.UTC),
+}
+
 // benchNews is about 1 KB of invented wire copy of the ordinary kind, which
 // is most of what a feed carries: politics and the economy, a province and
 // a ministry named, no site and no attack.
@@ -62,6 +79,9 @@ func BenchmarkExtract(b *testing.B) { benchExtract(b, benchItem) }
 
 // BenchmarkExtractArabic does the same for an item half in Arabic.
 func BenchmarkExtractArabic(b *testing.B) { benchExtract(b, benchItemAR) }
+
+// BenchmarkExtractReport extracts from an item that reports one attack.
+func BenchmarkExtractReport(b *testing.B) { benchExtract(b, benchReport) }
 
 // BenchmarkExtractNews extracts from an ordinary item that reports no
 // attack.
