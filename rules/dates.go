@@ -18,6 +18,10 @@ type dateExpr struct {
 
 const day = 24 * time.Hour
 
+// regionOffset is the local time of the region the sites are in (Iraq,
+// Syria and Jordan keep UTC+3; Syria and Jordan kept UTC+2 in winter until 2022).
+const regionOffset = 3 * time.Hour
+
 func civil(t time.Time) time.Time {
 	t = t.UTC()
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
@@ -97,6 +101,10 @@ func isOrdinalSuffix(s string) bool {
 // ones against the latest exact date before them, or the publish time.
 func (x *extraction) findDates() {
 	pub := civil(x.pub)
+	// a weekday is the writer's, who lives at UTC+3 (Iraq, Syria, Jordan):
+	// an item published at 23:50 UTC on Monday says "Tuesday" for an
+	// attack two hours before
+	pubLocal := civil(x.pub.Add(regionOffset))
 	noPub := x.pub.IsZero()
 	var ctx time.Time // latest exact date given by the text
 	ctxSent := int32(-1)
@@ -203,7 +211,12 @@ func (x *extraction) findDates() {
 					y--
 				}
 				d := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
-				add(dateExpr{t0: h.t0 - 1, t1: h.t1, date: d, vague: true, latest: d.AddDate(0, 1, -1)})
+				latest := d.AddDate(0, 1, -1)
+				if x.tokText(h.t0-1) == "since" || x.tokText(h.t0-1) == "منذ" {
+					// "since December": a span that runs up to now
+					latest = pub
+				}
+				add(dateExpr{t0: h.t0 - 1, t1: h.t1, date: d, vague: true, latest: latest})
 				continue
 			}
 			if dayN < 0 {
@@ -255,8 +268,8 @@ func (x *extraction) findDates() {
 			if x.hitAt(h.t1, cMonth) >= 0 || x.hitAt(h.t1+1, cMonth) >= 0 {
 				continue
 			}
-			delta := (int(pub.Weekday()) - int(h.p.val) + 7) % 7
-			add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-time.Duration(delta) * day)})
+			delta := (int(pubLocal.Weekday()) - int(h.p.val) + 7) % 7
+			add(dateExpr{t0: h.t0, t1: h.t1, date: pubLocal.Add(-time.Duration(delta) * day)})
 		case cRelDate:
 			switch h.p.str {
 			case "today", "overnight":

@@ -393,7 +393,8 @@ func (x *extraction) segment() {
 			// a date counted back from another ("on Thursday, months after
 			// rockets struck") starts a clause of its own: what follows it
 			// happened then, not on the date before it
-			if dd := &x.dates[di]; dd.t0 >= t0 && (!dd.vague || dd.relative && dd.old && na > 0) && na < len(anchors) {
+			if dd := &x.dates[di]; dd.t0 >= t0 && (!dd.vague || dd.relative && dd.old && na > 0) && na < len(anchors) &&
+				!(x.speechDate(dd) && x.exactDateAfter(di, t1)) {
 				anchors[na] = int32(di)
 				na++
 			}
@@ -472,6 +473,9 @@ func (x *extraction) usStrikeNoun(sg *segment) bool {
 		t := x.hits[j].t0
 		for k := t - 1; k >= sg.t0 && k >= t-3; k-- {
 			if x.hitAt(k, cUSWord) >= 0 {
+				if x.describesHost(k) {
+					break // "airfield used by coalition aircraft"
+				}
 				x.usStrikeAt = k
 				return true
 			}
@@ -602,23 +606,65 @@ func (x *extraction) readEvidence(sg *segment) {
 			sg.cancel = "visit"
 		}
 	}
-	if ctx&(1<<cStrikeActor) != 0 || x.usStrikeNoun(sg) {
+	if noun := x.usStrikeNoun(sg); ctx&(1<<cStrikeActor) != 0 || noun {
 		// a US strike is the news unless it sits in a clause of cause
 		// ("hours after US strikes killed ..."): then the attack is
 		sa, resp := int32(-1), x.responseAt(sg)
 		for j := sg.h0; j < sg.h1; j++ {
-			if h := &x.hits[j]; !h.dead && h.cls == cStrikeActor {
+			// a noun that only says who uses the site is no strike:
+			// "airfield used by coalition aircraft"
+			if h := &x.hits[j]; !h.dead && h.cls == cStrikeActor && !x.describesHost(h.t0) {
 				sa = h.t0
 				break
 			}
 		}
-		if sa < 0 {
+		if sa < 0 && noun {
 			sa = x.usStrikeAt
 		}
-		sg.strike = !(resp >= 0 && sa > resp)
-		sg.response = resp
+		if sa >= 0 {
+			sg.strike = !(resp >= 0 && sa > resp)
+			sg.response = resp
+		}
 	}
 	if sg.cancel != "" {
 		x.reasons = append(x.reasons, sg.cancel)
 	}
+}
+
+// speechDate reports whether date d dates a statement, not an event:
+// "a spokesman said on Tuesday that ...", "told reporters Monday".
+func (x *extraction) speechDate(d *dateExpr) bool {
+	t := d.t0 - 1
+	if x.tokText(t) == "on" {
+		t--
+	}
+	if x.tokText(t) == "reporters" || x.tokText(t) == "journalists" {
+		t--
+	}
+	return t >= 0 && x.sameSentence(t, d.t0) && x.tokIn(t, speechVerbs)
+}
+
+// exactDateAfter reports whether an exact date follows date di before token t1.
+func (x *extraction) exactDateAfter(di int, t1 int32) bool {
+	for k := di + 1; k < len(x.dates) && x.dates[k].t0 < t1; k++ {
+		if !x.dates[k].vague {
+			return true
+		}
+	}
+	return false
+}
+
+// describesHost reports whether the US-strike noun at token t describes who
+// uses a site rather than who struck: "airfield used by coalition aircraft",
+// "the base, which hosts US and other coalition aircraft", "home to US jets".
+func (x *extraction) describesHost(t int32) bool {
+	for k := int32(1); k <= 4 && t-k >= 0 && x.sameSentence(t-k, t); k++ {
+		switch {
+		case x.tokIn(t-k, hostVerbs):
+			return true
+		case !x.tokIn(t-k, hostFillers):
+			return false
+		}
+	}
+	return false
 }

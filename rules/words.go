@@ -96,6 +96,10 @@ var (
 	borderWords = newWordList("|border|borders|frontier|حدود|")
 	// clockWords after four digits make them a time, not a year.
 	clockWords = newWordList("|gmt|utc|local|hrs|hours|h|pm|am|")
+	// hostVerbs say who uses a site: "an airfield used by coalition jets".
+	hostVerbs = newWordList("|used|uses|hosts|hosting|hosted|houses|housing|home|flown|stationed|")
+	// hostFillers may stand between a host verb and the US word.
+	hostFillers = newWordList("|by|to|and|other|the|of|its|us|led|american|alied|western|")
 	// articleWords count as one: "a rocket", "an American".
 	articleWords = newWordList("|a|an|")
 )
