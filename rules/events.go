@@ -553,7 +553,10 @@ func (x *extraction) mergeInto(ci int) int32 {
 		// a mention that names its site and gives no date is not the old
 		// attack of another sentence ("Rockets hit Taji. The base was also
 		// hit on March 11, 2020.")
-		if a.date < 0 && x.oldDate(sg.date) && a.unlinked || sg.date < 0 && x.oldDate(a.date) && !c.linked {
+		// unless both speak of people killed or hurt and the date is of the
+		// last week: a headline's toll over the story of that attack
+		if a.date < 0 && x.oldDate(sg.date) && a.unlinked && !x.sameToll(a.ev, c.ev, sg.date) ||
+			sg.date < 0 && x.oldDate(a.date) && !c.linked && !x.sameToll(a.ev, c.ev, a.date) {
 			continue
 		}
 		if (a.bg == "") != (c.bg == "") && a.date >= 0 && sg.date >= 0 {
@@ -605,6 +608,12 @@ func (x *extraction) mergeInto(ci int) int32 {
 }
 
 // oldDate reports whether date d is well before publication.
+// sameToll reports whether two mentions both count casualties and the date
+// of the dated one is within a week of publication.
+func (x *extraction) sameToll(a, b uint8, d int32) bool {
+	return a&eK != 0 && b&eK != 0 && d >= 0 && !x.dates[d].date.Before(civil(x.pub).Add(-followUpAge))
+}
+
 func (x *extraction) oldDate(d int32) bool {
 	return d >= 0 && !x.pub.IsZero() && x.dates[d].date.Before(civil(x.pub).Add(-backgroundAge))
 }

@@ -12,6 +12,10 @@ const spansPerEvent = 12
 // backgroundAge is how old a reported attack may be and still be news.
 const backgroundAge = 3 * day
 
+// followUpAge is how old an attack may be for a headline that gives its toll
+// without a date to be read as a report of it.
+const followUpAge = 7 * day
+
 // span returns the evidence span of hit h.
 func (x *extraction) hitSpan(field string, h int32) Span {
 	s, e := x.f.span(x.hits[h].start, x.hits[h].end)
