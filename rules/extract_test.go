@@ -135,6 +135,8 @@ func TestExtractAttacks(t *testing.T) {
 			title: "Missiles strike Ayn al-Assad airbase", pub: "2024-08-05T20:00:00Z", want: "ain-al-asad@2024-08-05"},
 		{name: "a site beyond the reference", title: "Rockets target US base at Tal Baydar in Hasakah",
 			pub: "2024-01-10T09:00:00Z", want: "tal-baydar@2024-01-10"},
+		{name: "spelling variants: Tel Beidar, a diphthong written another way",
+			title: "Drone attack targets Tel Beidar base in Hasakah", pub: "2024-01-04T09:00:00Z", want: "tal-baydar@2024-01-04"},
 		{name: "spelling variants: Rmeilan",
 			title: "Two rockets fell near the Rmeilan airstrip on Thursday", pub: "2023-03-24T09:00:00Z", want: "rumalyn@2023-03-23"},
 		{name: "explicit full date",

@@ -356,6 +356,47 @@ func variants(alias string) []string {
 				}
 			}
 		}
+		// transliterations of one Arabic sound: Baydar, Beydar, Beidar;
+		// Tal, Tel, Tell (a hill)
+		words := strings.Fields(v)
+		for i, wd := range words {
+			for _, alt := range vowelVariants(wd) {
+				ws := append([]string(nil), words...)
+				ws[i] = alt
+				push(strings.Join(ws, " "))
+			}
+		}
+	}
+	return out
+}
+
+// diphthongs are the spellings of one Arabic diphthong in Latin letters.
+var diphthongs = []string{"ay", "ey", "ai", "ei"}
+
+// vowelVariants returns the other spellings of a folded Latin word of a
+// name: each diphthong written the other ways, "tal" as "tel". Short words
+// and the words of kinds (base, field) have none.
+func vowelVariants(w string) []string {
+	switch w {
+	case "tal":
+		return []string{"tel"}
+	case "tel":
+		return []string{"tal"}
+	}
+	if len(w) < 5 || w[0] < 'a' || w[0] > 'z' || strings.HasPrefix(w, "air") {
+		return nil
+	}
+	var out []string
+	for _, d := range diphthongs {
+		i := strings.Index(w, d)
+		if i < 0 {
+			continue
+		}
+		for _, e := range diphthongs {
+			if e != d {
+				out = append(out, w[:i]+e+w[i+len(d):])
+			}
+		}
 	}
 	return out
 }
