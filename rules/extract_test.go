@@ -411,6 +411,16 @@ func TestExtractFields(t *testing.T) {
 				t.Errorf("confidence %.2f unconfirmed %v", e.Confidence, e.Unconfirmed)
 			}
 		}},
+		{"a corrected report of casualties counts none", "Rockets hit Basmaya base, no Spanish trainers hurt",
+			"Two rockets struck the Basmaya base on Monday; the ministry said none of its staff were hurt, correcting earlier local accounts that two trainers were wounded.",
+			"2021-05-04T10:00:00Z", func(t *testing.T, e Event) {
+				eq(t, "wounded", e.Wounded, 0)
+			}},
+		{"a report of casualties called false counts none", "Drone downed near Erbil consulate",
+			"The consulate said reports that two of its guards were injured in Saturday's drone attack were false.",
+			"2023-12-18T10:00:00Z", func(t *testing.T, e Event) {
+				eq(t, "wounded", e.Wounded, 0)
+			}},
 		{"inferred site is unconfirmed", "Rockets hit a base in Anbar hosting US troops", "", "2022-01-01T10:00:00Z", func(t *testing.T, e Event) {
 			if !e.Unconfirmed || e.Confidence >= 0.8 {
 				t.Errorf("confidence %.2f unconfirmed %v", e.Confidence, e.Unconfirmed)

@@ -495,6 +495,22 @@ func (x *extraction) negated(t int32) int {
 			return 0
 		}
 	}
+	// a report that is corrected or called false: "correcting earlier
+	// accounts that two trainers were hurt", "reports that two staff were
+	// wounded were false"
+	for k := t - 1; k >= t-10 && k >= 0 && x.sameSentence(k, t); k-- {
+		if x.tokIn(k, correctionWords) {
+			return 1
+		}
+		if x.tokIn(k, casualtyStops) {
+			break
+		}
+	}
+	for k := t + 1; k <= t+12 && x.sameSentence(k, t); k++ {
+		if x.tokIn(k, falseWords) && x.tokIn(k-1, copulaWords) {
+			return 1
+		}
+	}
 	return 0
 }
 

@@ -78,6 +78,12 @@ var (
 	openWords = newWordList("|clear|unclear|known|whether|if|imediately|word|details|information|")
 	// denyWords deny casualties: "no one was hurt".
 	denyWords = newWordList("|no|not|without|nobody|none|neither|لا|لم|دونعدم|")
+	// correctionWords before a casualty deny the report it is in.
+	correctionWords = newWordList("|corecting|corected|contrary|denied|denies|dismised|dismising|refuted|rumours|rumors|")
+	// falseWords after "was" or "were" deny the report before them.
+	falseWords = newWordList("|false|untrue|incorect|inacurate|unfounded|baseles|wrong|")
+	// copulaWords stand before falseWords.
+	copulaWords = newWordList("|was|were|is|are|")
 	// casualtyStops end the search for a denial.
 	casualtyStops = newWordList("|and|but|while|kiling|wounding|injuring|")
 	// activeCasualty words put the victims after them: "killing two".
