@@ -110,11 +110,17 @@ type extraction struct {
 	evs        []evAcc
 	spans      []Span // backing array of the events' evidence; owned by the result once returned
 	reasons    []string
-	item       struct{ strike, analysis, anniversary, weapon, coalition, exercise, visit bool }
+	item       itemFlags
 	usStrikeAt int32
 }
 
 type scratch struct{ extraction }
+
+// itemFlags are what the whole item says, mostly its headline.
+type itemFlags struct {
+	strike, analysis, anniversary, weapon, coalition bool
+	exercise, visit, accident                        bool // the headline is about a drill, a visit, an accident
+}
 
 func unsafeString(b []byte) string {
 	if len(b) == 0 {
@@ -194,7 +200,7 @@ func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.sentCtx = x.sentCtx[:0]
 	x.evs = x.evs[:0]
 	x.reasons = x.reasons[:0]
-	x.item.strike, x.item.analysis, x.item.anniversary, x.item.weapon, x.item.coalition, x.item.exercise, x.item.visit = false, false, false, false, false, false, false
+	x.item = itemFlags{}
 }
 
 // collectHits turns raw matches into hits: boundaries and case checked,
@@ -298,6 +304,12 @@ func (x *extraction) collectHits() {
 			}
 		}
 	}
+	// "prices rocket": a verb after words of prices, not a weapon
+	for i := range x.hits {
+		if h := &x.hits[i]; !h.dead && h.cls == cWeapon && h.t1-h.t0 == 1 && x.rocketVerb(h.t0) {
+			h.dead = true
+		}
+	}
 	for i := range x.hits {
 		h := &x.hits[i]
 		if h.dead {
@@ -319,6 +331,27 @@ func (x *extraction) collectHits() {
 			}
 		}
 	}
+}
+
+// rocketVerb reports whether the token t, "rocket" or "rockets", is the
+// verb of a price: a word of prices stands before it in its clause, and no
+// article or number does right before it.
+func (x *extraction) rocketVerb(t int32) bool {
+	if w := x.tokText(t); w != "rocket" && w != "rockets" {
+		return false
+	}
+	if t == 0 || x.tokIn(t-1, articleWords) || x.tokNum(t-1) >= 0 || x.tokIn(t-1, countFillers) {
+		return false
+	}
+	for k := t - 1; k >= 0 && k >= t-6 && x.sameSentence(k, t); k-- {
+		if x.hitAt(k, cEconomy) >= 0 {
+			return true
+		}
+		if c := x.f.out[x.f.toks[k+1].start-1]; c == ',' || x.tokIn(k, clauseWords) {
+			return false
+		}
+	}
+	return false
 }
 
 // arabicArticleBefore reports whether the last folded word of the hit
@@ -444,6 +477,9 @@ func (x *extraction) segment() {
 			}
 			if sctx&(1<<cExercise) != 0 {
 				x.item.exercise = true
+			}
+			if sctx&(1<<cAccident) != 0 {
+				x.item.accident = true
 			}
 			if sctx&(1<<cVisit) != 0 {
 				x.item.visit = true
@@ -581,6 +617,8 @@ func (x *extraction) readEvidence(sg *segment) {
 	case sg.ev == 0:
 	case sctx&(1<<cExercise) != 0:
 		sg.ev, sg.cancel = 0, "exercise or drill"
+	case sctx&(1<<cAccident) != 0 || x.item.accident:
+		sg.ev, sg.cancel = 0, "accident, not an attack"
 	case (ctx&(1<<cFoil) != 0 || ctx&(1<<cFoilWeak) != 0 && ctx&(1<<cFoilObj) != 0) && !impact:
 		sg.ev, sg.cancel = 0, "foiled before launch"
 	case !realis && (ctx&(1<<cThreat) != 0 || x.hasFutureModal(sg)):

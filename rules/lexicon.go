@@ -63,6 +63,8 @@ const (
 	cFuture
 	cSpeech
 	cOrigin
+	cAccident
+	cEconomy
 	nClasses
 )
 
@@ -76,6 +78,7 @@ var cueClasses = map[string]class{
 	"analysis": cAnalysis, "anniversary": cAnniversary, "generic": cGeneric, "response": cResponse,
 	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
 	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase, "strikenoun": cStrikeNoun, "usword": cUSWord, "cause": cCause, "future": cFuture, "speech": cSpeech, "origin": cOrigin,
+	"accident": cAccident, "economy": cEconomy,
 }
 
 // family groups classes whose overlapping hits compete: of two hits of one
