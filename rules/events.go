@@ -53,8 +53,8 @@ func (x *extraction) candidates() {
 			if dup {
 				continue
 			}
-			if x.originBefore(j) || x.tokText(h.t1) == "based" {
-				continue // "drones launched from Harir", "Asad-based jets": where from, not what was hit
+			if x.originBefore(j) || x.tokText(h.t1) == "based" || x.landmark(j) {
+				continue // "drones launched from Harir", "Asad-based jets", "100 km north of al-Tanf": not what was hit
 			}
 			x.cands = append(x.cands, cand{seg: int32(si), site: site, region: -1, loc: j, weak: h.p.flags&fWeak != 0})
 		}
@@ -172,6 +172,25 @@ func (x *extraction) militiaWeapon(sg *segment) bool {
 
 // originBefore reports whether the site at hit j is where something came
 // from: "drones launched from", "jets from".
+// landmark reports whether the site at hit j only measures a distance to
+// what happened elsewhere: "some 100 km north of al-Tanf" (ten or more:
+// "two km from the base" is a near miss), "the consulate is a few
+// kilometres away".
+func (x *extraction) landmark(j int32) bool {
+	h := &x.hits[j]
+	for k := h.t0 - 1; k >= 1 && k >= h.t0-8 && x.sameSentence(k, h.t0); k-- {
+		if x.tokIn(k, distanceUnits) && x.tokNum(k-1) >= 10 {
+			return true
+		}
+	}
+	for k := h.t1; k < h.t1+6 && x.sameSentence(k, h.t0); k++ {
+		if x.tokIn(k, distanceUnits) && x.tokText(k+1) == "away" {
+			return true
+		}
+	}
+	return false
+}
+
 func (x *extraction) originBefore(j int32) bool {
 	h := &x.hits[j]
 	for k := j - 1; k >= 0 && x.hits[k].t1 >= h.t0-1; k-- {

@@ -619,6 +619,8 @@ func (x *extraction) readEvidence(sg *segment) {
 		sg.ev, sg.cancel = 0, "exercise or drill"
 	case sctx&(1<<cAccident) != 0 || x.item.accident:
 		sg.ev, sg.cancel = 0, "accident, not an attack"
+	case sctx&(1<<cForeignStrike) != 0:
+		sg.ev, sg.cancel = 0, "strike by Turkey or Israel, not on US or coalition forces"
 	case (ctx&(1<<cFoil) != 0 || ctx&(1<<cFoilWeak) != 0 && ctx&(1<<cFoilObj) != 0) && !impact:
 		sg.ev, sg.cancel = 0, "foiled before launch"
 	case !realis && (ctx&(1<<cThreat) != 0 || x.hasFutureModal(sg)):

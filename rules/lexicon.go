@@ -65,6 +65,7 @@ const (
 	cOrigin
 	cAccident
 	cEconomy
+	cForeignStrike
 	nClasses
 )
 
@@ -78,7 +79,7 @@ var cueClasses = map[string]class{
 	"analysis": cAnalysis, "anniversary": cAnniversary, "generic": cGeneric, "response": cResponse,
 	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
 	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase, "strikenoun": cStrikeNoun, "usword": cUSWord, "cause": cCause, "future": cFuture, "speech": cSpeech, "origin": cOrigin,
-	"accident": cAccident, "economy": cEconomy,
+	"accident": cAccident, "economy": cEconomy, "foreignstrike": cForeignStrike,
 }
 
 // family groups classes whose overlapping hits compete: of two hits of one

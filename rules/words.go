@@ -106,6 +106,9 @@ var (
 	hostVerbs = newWordList("|used|uses|hosts|hosting|hosted|houses|housing|home|flown|stationed|")
 	// hostFillers may stand between a host verb and the US word.
 	hostFillers = newWordList("|by|to|and|other|the|of|its|us|led|american|alied|western|")
+	// distanceUnits measure how far a place is from a site named as a
+	// landmark.
+	distanceUnits = newWordList("|km|kilometres|kilometers|kilometre|kilometer|miles|mile|يلومتر|يلومترات|كلم|")
 	// articleWords count as one: "a rocket", "an American".
 	articleWords = newWordList("|a|an|")
 )
