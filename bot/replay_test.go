@@ -193,6 +193,26 @@ func TestReplayCorpusOtherSites(t *testing.T) {
 	}
 }
 
+// TestReplayCorpusHard replays a third invented corpus, written to be hard:
+// 70 items of long copy, newsletters, live blogs, militia claims in Arabic,
+// corrections, and noise that looks like an attack (accidents, training
+// fire, Turkish strikes, prices that "rocket", attacks on Syrian forces near
+// a site). It found more than a dozen faults in the rules, which were fixed. What it
+// still gets wrong: an attack on a Jordanian air base that is not in the
+// gazetteer, Iranian drones crossing Jordan read as an attack in Jordan, an
+// Arabic claim that calls the Erbil airport base "Harir", and a weekly
+// release that first reports an attack five days late (history by design).
+func TestReplayCorpusHard(t *testing.T) {
+	dir := filepath.Join("testdata", "replay-hard")
+	items := filepath.Join(dir, "items.jsonl")
+	ds := replay(t, items, filepath.Join(dir, "known.csv"))
+	p, r := grade(t, items, filepath.Join(dir, "labels.json"), ds)
+	t.Logf("precision %.3f recall %.3f", p, r)
+	if p < 0.85 || r < 0.85 {
+		t.Errorf("precision %.3f recall %.3f; want both ≥ 0.85", p, r)
+	}
+}
+
 func TestReplayCorpus(t *testing.T) {
 	items := filepath.Join("testdata", "replay", "items.jsonl")
 	ds := replay(t, items, filepath.Join("testdata", "replay", "known.csv"))
