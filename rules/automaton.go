@@ -232,12 +232,12 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 			}
 		}
 	}
-	a.buildStemTrie(pats, ownStems[0])
+	a.buildStemTrie(ownStems[0])
 	return a
 }
 
 // buildStemTrie compiles the stem words that may start a pattern.
-func (a *automaton) buildStemTrie(pats []string, roots []stem) {
+func (a *automaton) buildStemTrie(roots []stem) {
 	a.stemNcls = 1
 	for _, st := range roots {
 		for i := 0; i < len(st.word); i++ {
