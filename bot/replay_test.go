@@ -225,7 +225,7 @@ func TestReplayCorpus(t *testing.T) {
 	}
 	p, r := grade(t, items, filepath.Join("testdata", "replay", "labels.json"), ds)
 	t.Logf("precision %.3f recall %.3f", p, r)
-	if p < 0.9 || r < 0.9 {
-		t.Errorf("precision %.3f recall %.3f; want both ≥ 0.90", p, r)
+	if p < 0.95 || r < 0.95 {
+		t.Errorf("precision %.3f recall %.3f; want both ≥ 0.95", p, r)
 	}
 }
