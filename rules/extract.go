@@ -567,6 +567,25 @@ func (x *extraction) hasFutureModal(sg *segment) bool {
 	return sg.ctx&(1<<cFuture) != 0
 }
 
+// foiledInFlight reports whether a foiled attack of the segment was stopped
+// in the air, which makes it an attack: "air defences foiled a drone
+// attack", "a drone attack on the base was thwarted" (with nothing found
+// or seized on the ground).
+func (x *extraction) foiledInFlight(sg *segment) bool {
+	if sg.ev&eX != 0 {
+		return true
+	}
+	if sg.ctx&(1<<cFoilObj|1<<cFoilWeak) != 0 {
+		return false
+	}
+	for j := sg.h0; j < sg.h1; j++ {
+		if h := &x.hits[j]; !h.dead && h.cls == cWeapon && h.p.str == "drone" {
+			return true
+		}
+	}
+	return false
+}
+
 // readEvidence sets the segment's attack evidence and cancels it when the
 // sentence is about something else.
 func (x *extraction) readEvidence(sg *segment) {
@@ -621,7 +640,7 @@ func (x *extraction) readEvidence(sg *segment) {
 		sg.ev, sg.cancel = 0, "accident, not an attack"
 	case sctx&(1<<cForeignStrike) != 0:
 		sg.ev, sg.cancel = 0, "strike by Turkey or Israel, not on US or coalition forces"
-	case (ctx&(1<<cFoil) != 0 || ctx&(1<<cFoilWeak) != 0 && ctx&(1<<cFoilObj) != 0) && !impact:
+	case (ctx&(1<<cFoil) != 0 || ctx&(1<<cFoilWeak) != 0 && ctx&(1<<cFoilObj) != 0) && !impact && !x.foiledInFlight(sg):
 		sg.ev, sg.cancel = 0, "foiled before launch"
 	case !realis && (ctx&(1<<cThreat) != 0 || x.hasFutureModal(sg)):
 		sg.ev, sg.cancel = 0, "future tense: threat"

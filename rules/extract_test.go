@@ -126,6 +126,8 @@ func TestExtractAttacks(t *testing.T) {
 		{name: "a weekday is the region's: published late in the evening UTC",
 			title: "Rockets hit Union III base", summary: "Three rockets struck the Union III base in Baghdad early on Tuesday.",
 			pub: "2022-03-14T22:30:00Z", want: "union-iii@2022-03-15"},
+		{name: "an attack foiled in the air is an attack", title: "Air defences foil drone attack on Union III base",
+			pub: "2023-11-20T08:00:00Z", want: "union-iii@2023-11-20"},
 		{name: "militants fire on a base", title: "Soldier wounded as militants fire on Green Village base",
 			pub: "2023-11-06T10:00:00Z", want: "al-omar@2023-11-06"},
 		{name: "intercepted drone counts as an attack",
