@@ -14,6 +14,7 @@ type dateExpr struct {
 	latest   time.Time // for a vague date, the last day it can mean
 	old      bool      // a vague date that is history by its words ("last week", "earlier this month")
 	relative bool      // resolved against another date of the text
+	after    bool      // counted back by "N days after": "rockets hit X a day after drones ..."
 }
 
 const day = 24 * time.Hour
@@ -200,8 +201,12 @@ func (x *extraction) findDates() {
 			}
 			if dayN < 0 && year < 0 {
 				// "in January", "since March", "last May": the most recent one
+				lead := h.t0 - 1
 				if !x.tokIn(h.t0-1, monthLeads) {
-					continue // "may", "march" alone: not a date
+					if !x.monthBeforeAttack(h) {
+						continue // "may", "march" alone: not a date
+					}
+					lead = h.t0
 				}
 				if noPub {
 					continue
@@ -216,7 +221,7 @@ func (x *extraction) findDates() {
 					// "since December": a span that runs up to now
 					latest = pub
 				}
-				add(dateExpr{t0: h.t0 - 1, t1: h.t1, date: d, vague: true, latest: latest})
+				add(dateExpr{t0: lead, t1: h.t1, date: d, vague: true, latest: latest})
 				continue
 			}
 			if dayN < 0 {
@@ -335,7 +340,8 @@ func (x *extraction) findDates() {
 					base = ctx
 				}
 				d := shift(base, h.p.str, -int(v))
-				add(dateExpr{t0: t0, t1: h.t1 + 1, date: d, relative: true, vague: h.p.str != "day", latest: d, old: true})
+				add(dateExpr{t0: t0, t1: h.t1 + 1, date: d, relative: true, vague: h.p.str != "day", latest: d, old: true,
+					after: rel < 0 && x.tokText(h.t1) == "after"})
 			}
 		}
 	}
@@ -349,6 +355,26 @@ func (x *extraction) isYear(t int32) bool {
 		return false
 	}
 	return !x.tokIn(t+1, clockWords)
+}
+
+// monthBeforeAttack reports whether the month of hit h is an attribute of
+// the attack noun after it: "the Pentagon links October drone attack to
+// Iran", "January rocket strike". "May" and "March" are words too ("may
+// attack", "march on the embassy"), so they never count alone.
+func (x *extraction) monthBeforeAttack(h *hit) bool {
+	switch x.tokText(h.t0) {
+	case "may", "march", "mar", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec":
+		return false
+	}
+	if h.t1-h.t0 != 1 || !x.sameSentence(h.t0, h.t1) {
+		return false
+	}
+	for _, c := range [...]class{cWeapon, cAttack, cStrikeNoun} {
+		if x.hitAt(h.t1, c) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (x *extraction) isDual(h int32) bool {

@@ -569,6 +569,11 @@ func (x *extraction) mergeInto(ci int) int32 {
 		if a.date >= 0 && sg.date >= 0 && !x.dates[a.date].date.Equal(x.dates[sg.date].date) {
 			continue
 		}
+		// "rockets hit X a day after drones were downed": the clause counted
+		// back is another attack than the undated one before it
+		if a.date < 0 && sg.date >= 0 && x.dates[sg.date].after && x.clauseBefore(a, c.seg) {
+			continue
+		}
 		// a mention that names its site and gives no date is not the old
 		// attack of another sentence ("Rockets hit Taji. The base was also
 		// hit on March 11, 2020.")
@@ -624,6 +629,17 @@ func (x *extraction) mergeInto(ci int) int32 {
 	}
 	a.addSeg(c.seg)
 	return best
+}
+
+// clauseBefore reports whether event a holds a segment of the sentence of
+// segment si that comes before it.
+func (x *extraction) clauseBefore(a *evAcc, si int32) bool {
+	for i := 0; i < a.nsegs; i++ {
+		if s := a.segs[i]; s < si && x.segs[s].sent == x.segs[si].sent {
+			return true
+		}
+	}
+	return false
 }
 
 // oldDate reports whether date d is well before publication.

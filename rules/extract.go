@@ -402,6 +402,17 @@ func (x *extraction) hitText(h int32) string {
 	return unsafeString(x.f.out[x.hits[h].start:x.hits[h].end])
 }
 
+// attackBefore reports whether tokens [t0, t1) name a weapon: a clause
+// that reports an attack of its own ("five rockets land on X").
+func (x *extraction) attackBefore(t0, t1 int32) bool {
+	for j := x.firstHit(t0); j < len(x.hits) && x.hits[j].t0 < t1; j++ {
+		if h := &x.hits[j]; !h.dead && h.cls == cWeapon {
+			return true
+		}
+	}
+	return false
+}
+
 func (x *extraction) isTitleTok(t int32) bool {
 	return int(x.f.off[x.f.toks[t].start]) < x.titleEnd
 }
@@ -432,6 +443,15 @@ func (x *extraction) segment() {
 				na++
 			}
 			di++
+		}
+		if na > 0 {
+			// "rockets hit X a day after drones were downed": the clause
+			// before "N days after" is the news, dated by the rest of the
+			// text; only what follows "after" is counted back
+			if dd := &x.dates[anchors[0]]; dd.after && x.attackBefore(start, dd.t0) {
+				x.segs = append(x.segs, segment{sent: int32(s), t0: start, t1: dd.t0, date: -1, vdate: -1, response: -1})
+				start = dd.t0
+			}
 		}
 		for k := 0; k < na; k++ {
 			end := t1
@@ -640,7 +660,9 @@ func (x *extraction) readEvidence(sg *segment) {
 		sg.ev, sg.cancel = 0, "accident, not an attack"
 	case sctx&(1<<cForeignStrike) != 0:
 		sg.ev, sg.cancel = 0, "strike by Turkey or Israel, not on US or coalition forces"
-	case (ctx&(1<<cFoil) != 0 || ctx&(1<<cFoilWeak) != 0 && ctx&(1<<cFoilObj) != 0) && !impact && !x.foiledInFlight(sg):
+	// "rockets found near the base", "العثور على قذيفة": a weapon found with
+	// no word of it being fired, landing or downed is a find, not an attack
+	case (ctx&(1<<cFoil) != 0 || ctx&(1<<cFoilWeak) != 0 && (ctx&(1<<cFoilObj) != 0 || sg.ev&(eA|eI|eX) == 0)) && !impact && !x.foiledInFlight(sg):
 		sg.ev, sg.cancel = 0, "foiled before launch"
 	case !realis && (ctx&(1<<cThreat) != 0 || x.hasFutureModal(sg)):
 		sg.ev, sg.cancel = 0, "future tense: threat"
