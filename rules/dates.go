@@ -94,6 +94,43 @@ func (x *extraction) sameSentence(a, b int32) bool {
 	return a >= 0 && b >= 0 && a < n && b < n && x.f.toks[a].sent == x.f.toks[b].sent
 }
 
+// arOrdinal holds the Arabic ordinal day words as Normalize folds them
+// (article stripped): الأول .. العاشر, and الحادي of الحادي عشر / الحادي والعشرين.
+var arOrdinal = map[string]int32{
+	"اول": 1, "حادي": 1, "ثاني": 2, "ثالث": 3,
+	"رابع": 4, "خامس": 5, "سادس": 6, "سابع": 7,
+	"ثامن": 8, "تاسع": 9, "عاشر": 10,
+}
+
+// arabicOrdinal reads the Arabic ordinal day that ends at token e: "الخامس"
+// (5), "الثالث عشر" (13), "العشرين" (20), "التاسع والعشرين" (29),
+// "الحادي والثلاثين" (31). It returns the day and its first token, or -1.
+func (x *extraction) arabicOrdinal(e int32) (int32, int32) {
+	if e < 0 {
+		return -1, e
+	}
+	switch s := x.tokText(e); s {
+	case "عشر": // عشر: 11..19
+		if u, ok := arOrdinal[x.tokText(e-1)]; ok && u <= 9 && x.sameSentence(e-1, e) {
+			return 10 + u, e - 1
+		}
+	case "عشرين", "ثلاثين": // عشرين, ثلاثين
+		tens := int32(20)
+		if s != "عشرين" {
+			tens = 30
+		}
+		if u, ok := arOrdinal[x.tokText(e-1)]; ok && u <= 9 && x.sameSentence(e-1, e) && (tens == 20 || u == 1) {
+			return tens + u, e - 1
+		}
+		return tens, e
+	default:
+		if v, ok := arOrdinal[s]; ok {
+			return v, e
+		}
+	}
+	return -1, e
+}
+
 func isOrdinalSuffix(s string) bool {
 	return s == "th" || s == "st" || s == "nd" || s == "rd"
 }
@@ -182,6 +219,10 @@ func (x *extraction) findDates() {
 					k--
 				}
 				if v := x.f.toks[max(k, 0)].num; k >= 0 && v >= 1 && v <= 31 {
+					dayN, t0 = v, k
+				}
+			} else if s == "من" { // "الخامس من آب", "التاسع والعشرين من كانون الثاني"
+				if v, k := x.arabicOrdinal(h.t0 - 2); v >= 1 && v <= 31 && x.sameSentence(k, h.t0) {
 					dayN, t0 = v, k
 				}
 			}
@@ -281,6 +322,8 @@ func (x *extraction) findDates() {
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub})
 			case "yesterday":
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-day)})
+			case "twodaysago":
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-2 * day)})
 			case "nextday":
 				if !ctx.IsZero() {
 					add(dateExpr{t0: h.t0, t1: h.t1, date: ctx.Add(day), relative: true})

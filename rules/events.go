@@ -579,7 +579,7 @@ func (x *extraction) mergeInto(ci int) int32 {
 		// hit on March 11, 2020.")
 		// unless both speak of people killed or hurt and the date is of the
 		// last week: a headline's toll over the story of that attack
-		if a.date < 0 && x.oldDate(sg.date) && a.unlinked && !x.sameToll(a.ev, c.ev, sg.date) ||
+		if a.date < 0 && x.oldDate(sg.date) && a.unlinked && !x.sameToll(a.ev, c.ev, sg.date) && !x.ledeDates(a, c) ||
 			sg.date < 0 && x.oldDate(a.date) && !c.linked && !x.sameToll(a.ev, c.ev, a.date) {
 			continue
 		}
@@ -640,6 +640,24 @@ func (x *extraction) clauseBefore(a *evAcc, si int32) bool {
 		}
 	}
 	return false
+}
+
+// ledeDates reports whether event a is an undated headline that the lede,
+// the first sentence after the title, dates through candidate c:
+// "Toll of the Ain al-Asad attack rises to seven" over "... the attack on the
+// base on August 5". A headline that reports an impact itself ("Rockets hit
+// Taji") stays an event of its own.
+func (x *extraction) ledeDates(a *evAcc, c *cand) bool {
+	if a.ev&eI != 0 || a.nsegs == 0 || c.site < 0 || c.site != a.site {
+		return false // and only for the same site, not a related one
+	}
+	for i := 0; i < a.nsegs; i++ {
+		if !x.isTitleTok(x.segs[a.segs[i]].t0) {
+			return false
+		}
+	}
+	sg := &x.segs[c.seg]
+	return sg.sent > 0 && !x.isTitleTok(sg.t0) && x.isTitleTok(x.f.sentStart[sg.sent-1])
 }
 
 // oldDate reports whether date d is well before publication.

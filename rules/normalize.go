@@ -312,6 +312,7 @@ func (f *folder) endToken() {
 		return
 	}
 	if f.tokKind == 'r' {
+		f.dropTanweenAlif()
 		f.stripArabicPrefix()
 	}
 	t := token{start: int32(f.tokStart), end: int32(len(f.out)), sent: f.sent, num: -1}
@@ -523,6 +524,23 @@ func (f *folder) stripArabicPrefix() {
 		copy(f.off[f.tokStart:], f.off[f.tokStart+cut:])
 		f.out = f.out[:len(f.out)-cut]
 		f.off = f.off[:len(f.off)-cut]
+	}
+}
+
+// dropTanweenAlif removes the alif that carries the accusative tanween
+// (تمريناً, صاروخاً, هدفاً -> تمرين, صاروخ, هدف) when the writer marked it
+// with fathatan, before or after the alif, and three letters remain.
+func (f *folder) dropTanweenAlif() {
+	n := len(f.out) - f.tokStart
+	if n < 8 || string(f.out[len(f.out)-2:]) != arAlef {
+		return
+	}
+	o := int(f.off[len(f.out)-2])
+	const fathatan = "\u064b"
+	if o+2+len(fathatan) <= len(f.src) && f.src[o+2:o+2+len(fathatan)] == fathatan ||
+		o >= len(fathatan) && f.src[o-len(fathatan):o] == fathatan {
+		f.out = f.out[:len(f.out)-2]
+		f.off = f.off[:len(f.off)-2]
 	}
 }
 
