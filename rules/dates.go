@@ -14,6 +14,7 @@ type dateExpr struct {
 	latest   time.Time // for a vague date, the last day it can mean
 	old      bool      // a vague date that is history by its words ("last week", "earlier this month")
 	relative bool      // resolved against another date of the text
+	today    bool      // "today", "اليوم": the day of writing, which is also the day an anniversary falls on
 	after    bool      // counted back by "N days after": "rockets hit X a day after drones ..."
 }
 
@@ -319,7 +320,7 @@ func (x *extraction) findDates() {
 		case cRelDate:
 			switch h.p.str {
 			case "today", "overnight":
-				add(dateExpr{t0: h.t0, t1: h.t1, date: pub})
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, today: h.p.str == "today"})
 			case "yesterday":
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-day)})
 			case "twodaysago":

@@ -622,9 +622,11 @@ func (x *extraction) mergeInto(ci int) int32 {
 		a.bg = c.bg
 	}
 	// an attack timed to an anniversary ("on the anniversary of ...") is
-	// news when the text dates it to the last days
+	// news when the text dates it to the last days; "today marks the
+	// anniversary" dates the anniversary, unless something landed today
 	if a.bg == bgAnniversary && a.date >= 0 && !x.dates[a.date].relative &&
-		!x.dates[a.date].date.Before(civil(x.pub).Add(-backgroundAge)) {
+		!x.dates[a.date].date.Before(civil(x.pub).Add(-backgroundAge)) &&
+		!(x.dates[a.date].today && a.ev&eI == 0) {
 		a.bg = ""
 	}
 	a.addSeg(c.seg)

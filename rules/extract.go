@@ -587,6 +587,37 @@ func (x *extraction) hasFutureModal(sg *segment) bool {
 	return sg.ctx&(1<<cFuture) != 0
 }
 
+// attackDenied reports whether a denial governs the segment's evidence:
+// "the ministry denied that rockets hit the base", "نفى تعرض القاعدة لهجوم";
+// not a denial of a role in it ("denied any role in the attack") or of
+// casualties ("denied reports of casualties in the attack").
+func (x *extraction) attackDenied(sg *segment) bool {
+	if sg.ctx&(1<<cDeny) == 0 {
+		return false
+	}
+	for j := sg.h0; j < sg.h1; j++ {
+		d := &x.hits[j]
+		if d.dead || d.cls != cDeny {
+			continue
+		}
+		for t := d.t1; t < d.t1+8 && t < sg.t1; t++ {
+			if x.tokIn(t, roleWords) || x.tokIn(t, clauseWords) {
+				return false
+			}
+			for k := x.firstHit(t); k < len(x.hits) && x.hits[k].t0 == t; k++ {
+				switch h := &x.hits[k]; {
+				case h.dead:
+				case h.fam == cKilled, h.cls == cNoCas, h.cls == cUnknownCas, h.cls == cClaim, h.cls == cBlame:
+					return false
+				case h.cls == cWeapon, h.cls == cAttack, h.cls == cImpact:
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // foiledInFlight reports whether a foiled attack of the segment was stopped
 // in the air, which makes it an attack: "air defences foiled a drone
 // attack", "a drone attack on the base was thwarted" (with nothing found
@@ -658,6 +689,8 @@ func (x *extraction) readEvidence(sg *segment) {
 		sg.ev, sg.cancel = 0, "exercise or drill"
 	case sctx&(1<<cAccident) != 0 || x.item.accident:
 		sg.ev, sg.cancel = 0, "accident, not an attack"
+	case x.attackDenied(sg):
+		sg.ev, sg.cancel = 0, "the attack is denied"
 	case sctx&(1<<cForeignStrike) != 0:
 		sg.ev, sg.cancel = 0, "strike by Turkey or Israel, not on US or coalition forces"
 	// "rockets found near the base", "العثور على قذيفة": a weapon found with

@@ -109,6 +109,8 @@ var (
 	// distanceUnits measure how far a place is from a site named as a
 	// landmark.
 	distanceUnits = newWordList("|km|kilometres|kilometers|kilometre|kilometer|miles|mile|يلومتر|يلومترات|كلم|")
+	// roleWords after a denial make it one of a part in the attack.
+	roleWords = newWordList("|role|responsibility|responsible|involvement|involved|link|links|behind|part|مسووليه|مسووليتها|علاقه|تورط|")
 	// articleWords count as one: "a rocket", "an American".
 	articleWords = newWordList("|a|an|")
 )
