@@ -456,7 +456,16 @@ func (x *extraction) segment() {
 		for k := 0; k < na; k++ {
 			end := t1
 			if k+1 < na {
-				end = x.clauseBreak(x.dates[anchors[k]].t1, x.dates[anchors[k+1]].t0)
+				d0, d1 := &x.dates[anchors[k]], &x.dates[anchors[k+1]]
+				end = x.clauseBreak(d0.t1, d1.t0)
+				if end == d1.t0 && d0.t0 > t0+2 {
+					// no break between them, and the first date does not
+					// open the sentence: it dates what comes before it, the
+					// second what lies between them ("mourners gathered on
+					// Friday for a soldier killed when rockets hit K-1 on
+					// Wednesday")
+					end = d0.t1
+				}
 			}
 			x.segs = append(x.segs, segment{sent: int32(s), t0: start, t1: end, date: anchors[k], vdate: -1, response: -1})
 			start = end
