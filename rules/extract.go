@@ -609,9 +609,9 @@ func (x *extraction) attackDenied(sg *segment) bool {
 		if d.dead || d.cls != cDeny {
 			continue
 		}
-		for t := d.t1; t < d.t1+8 && t < sg.t1; t++ {
-			if x.tokIn(t, roleWords) || x.tokIn(t, clauseWords) {
-				return false
+		for t := d.t1; t < d.t1+16 && t < sg.t1; t++ {
+			if x.tokIn(t, roleWords) || x.tokIn(t, clauseWords) || t > d.t1 && x.f.out[x.f.toks[t].start-1] != ' ' {
+				break // the clause of the denial ends
 			}
 			for k := x.firstHit(t); k < len(x.hits) && x.hits[k].t0 == t; k++ {
 				switch h := &x.hits[k]; {
