@@ -700,6 +700,8 @@ func (x *extraction) readEvidence(sg *segment) {
 		sg.ev, sg.cancel = 0, "accident, not an attack"
 	case x.attackDenied(sg):
 		sg.ev, sg.cancel = 0, "the attack is denied"
+	case sctx&(1<<cUninvolved) != 0:
+		sg.ev, sg.cancel = 0, "fighting between others: US and coalition forces not involved"
 	case sctx&(1<<cForeignStrike) != 0:
 		sg.ev, sg.cancel = 0, "strike by Turkey or Israel, not on US or coalition forces"
 	// "rockets found near the base", "العثور على قذيفة": a weapon found with

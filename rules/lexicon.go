@@ -66,6 +66,7 @@ const (
 	cAccident
 	cEconomy
 	cForeignStrike
+	cUninvolved
 	nClasses
 )
 
@@ -79,7 +80,7 @@ var cueClasses = map[string]class{
 	"analysis": cAnalysis, "anniversary": cAnniversary, "generic": cGeneric, "response": cResponse,
 	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
 	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase, "strikenoun": cStrikeNoun, "usword": cUSWord, "cause": cCause, "future": cFuture, "speech": cSpeech, "origin": cOrigin,
-	"accident": cAccident, "economy": cEconomy, "foreignstrike": cForeignStrike,
+	"accident": cAccident, "economy": cEconomy, "foreignstrike": cForeignStrike, "uninvolved": cUninvolved,
 }
 
 // family groups classes whose overlapping hits compete: of two hits of one
