@@ -111,7 +111,14 @@ func (b *Bot) process(tx store.Tx, out *Outcome, res rules.Result, now time.Time
 	}
 	queued := 0
 	rep := incident.Report{ItemID: it.ID, Feed: it.Feed, Link: it.Link, Title: it.Title, Published: it.Published}
-	for _, ev := range res.Events {
+	rep.Text = res.Text
+	for i, ev := range res.Events {
+		rep.Others = rep.Others[:0:0]
+		for j, o := range res.Events {
+			if j != i {
+				rep.Others = append(rep.Others, o)
+			}
+		}
 		var accepted []string
 		accept := func(ev rules.Event) (string, bool, string) {
 			names, why := b.accepting(ev, res.Text)

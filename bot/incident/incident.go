@@ -11,6 +11,7 @@ package incident
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,11 @@ type Report struct {
 	Link      string
 	Title     string
 	Published time.Time
+	// Text is the item's text as the rules read it, and Others the other
+	// events the rules found in it. Both optional: they let a report that
+	// tells two attacks apart keep them apart.
+	Text   string
+	Others []rules.Event
 }
 
 // Decision is what became of one event.
@@ -197,6 +203,9 @@ func (d *Decider) best(tx store.Tx, ev rules.Event, date time.Time, r Report, ca
 		if !place {
 			continue
 		}
+		if d.toldApart(ev, date, c, gap, r) {
+			continue
+		}
 		score := gap
 		why := fmt.Sprintf("%s, %s", placeWhy, dayGap(gap))
 		if gap > 1 {
@@ -222,6 +231,57 @@ func (d *Decider) best(tx store.Tx, ev rules.Event, date time.Time, r Report, ca
 	}
 	sort.SliceStable(ok, func(i, j int) bool { return ok[i].score < ok[j].score })
 	return &ok[0].in, ok[0].why
+}
+
+// toldApart reports whether the report itself says that ev is not the
+// attack of incident c:
+//   - another event of the same report, an earlier attack it mentions as
+//     background ("a day after a similar attack"), fits c better: same site,
+//     a closer date. The report dates two attacks, and c is the other one.
+//   - c is at a related site that lies far from ev's site (not a gate or a
+//     neighbour of it), and the report names c's site as well as ev's: it
+//     knows they are two places, so it is not confusing them.
+func (d *Decider) toldApart(ev rules.Event, date time.Time, c store.Incident, gap float64, r Report) bool {
+	for _, o := range r.Others {
+		if !o.Background || o.SiteID == "" || o.SiteID != c.SiteID || o.Date.IsZero() || o.Date.Equal(date) {
+			continue
+		}
+		if ev.SiteID == c.SiteID && absDays(c.EventDate.Sub(civil(o.Date))) < gap {
+			return true
+		}
+	}
+	if d.Gazetteer == nil || r.Text == "" || ev.SiteID == "" || c.SiteID == "" || ev.SiteID == c.SiteID {
+		return false
+	}
+	a, ok1 := d.Gazetteer.Site(ev.SiteID)
+	b, ok2 := d.Gazetteer.Site(c.SiteID)
+	if !ok1 || !ok2 || km(a.Lat, a.Lon, b.Lat, b.Lon) < farRelated {
+		return false
+	}
+	return names(r.Text, b)
+}
+
+// farRelated is how far apart, in km, two related sites must be for a
+// report that names both to be telling two places apart.
+const farRelated = 10
+
+func km(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371
+	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
+	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
+	h := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
+	return 2 * r * math.Asin(math.Sqrt(h))
+}
+
+// names reports whether text writes one of the site's names.
+func names(text string, s rules.Site) bool {
+	t := " " + rules.Normalize(text) + " "
+	for _, a := range append(append([]string{s.Name}, s.Aliases...), s.AliasesAR...) {
+		if na := rules.Normalize(strings.TrimLeft(a, "~=")); len(na) > 3 && strings.Contains(t, " "+na+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // followsUp reports whether ev may follow up an earlier attack: it names

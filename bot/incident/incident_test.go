@@ -29,6 +29,10 @@ type step struct {
 	// same names the step whose incident this one must share ("" for none);
 	// other steps' incidents must differ.
 	same int
+	// text and others are the report's text and its other events, when the
+	// step needs them
+	text   string
+	others []rules.Event
 }
 
 func site(g *rules.Gazetteer, id, date, weapon string) rules.Event {
@@ -97,6 +101,21 @@ func TestDecide(t *testing.T) {
 		{"known incident never alerts", []store.Incident{{SiteID: "tower-22", Location: "Tower 22", Country: "Jordan", EventDate: day("2024-01-28"), SubEventType: "drone", Fatalities: 3, Wounded: 40, Known: true}}, []step{
 			{ev: site(g, "tower-22", "2024-01-28", "drone"), title: "Drone kills three at Tower 22", action: "known", same: -1},
 		}, false},
+		{"a report that dates the earlier attack itself is a new attack", nil, []step{
+			{ev: site(g, "harir", "2025-10-13", "rocket"), title: "Rockets hit Harir air base", action: "alert", same: -1},
+			{ev: site(g, "harir", "2025-10-14", "rocket"), title: "Harir hit for a second night, a day after a similar attack",
+				action: "alert", same: -1, others: []rules.Event{background(site(g, "harir", "2025-10-13", "rocket"))}},
+		}, false},
+		{"far apart related sites the report names apart are two attacks", nil, []step{
+			{ev: site(g, "al-tanf", "2025-10-24", "drone"), title: "Drone shot down near al-Tanf", action: "alert", same: -1},
+			{ev: site(g, "tower-22", "2025-10-24", "drone"), title: "Drone hits Tower 22",
+				text: "A drone struck Tower 22 hours after another was shot down near al-Tanf.", action: "alert", same: -1},
+		}, false},
+		{"close related sites named in one report are still one attack", nil, []step{
+			{ev: site(g, "erbil-airport", "2023-07-06", "drone"), title: "Drone hits Erbil airport", action: "alert", same: -1},
+			{ev: site(g, "erbil-air-base", "2023-07-06", "drone"), title: "Coalition base at Erbil attacked by drone",
+				text: "A drone hit the coalition base beside Erbil airport.", action: "duplicate", same: 0},
+		}, false},
 		{"background mention of an unknown attack never alerts", nil, []step{
 			{ev: background(site(g, "balad", "2021-04-18", "rocket")), title: "A timeline of attacks", action: "ignored", same: -1},
 		}, false},
@@ -118,7 +137,7 @@ func TestDecide(t *testing.T) {
 				var dec incident.Decision
 				err := st.Update(ctx, func(tx store.Tx) error {
 					var err error
-					r := incident.Report{ItemID: s.title, Feed: "f", Title: s.title, Published: s.ev.Date.Add(20 * time.Hour)}
+					r := incident.Report{ItemID: s.title, Feed: "f", Title: s.title, Published: s.ev.Date.Add(20 * time.Hour), Text: s.text, Others: s.others}
 					dec, err = d.Decide(tx, s.ev, r, acceptAll)
 					return err
 				})
