@@ -320,6 +320,9 @@ func (x *extraction) findDates() {
 		case cRelDate:
 			switch h.p.str {
 			case "today", "overnight":
+				if h.p.str == "overnight" && (x.hitAt(h.t1, cWeekday) >= 0 || x.tokIn(h.t1, overnightNouns)) {
+					continue // "فجر السبت": the weekday dates it; "overnight flights": not a date
+				}
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, today: h.p.str == "today"})
 			case "yesterday":
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-day)})
@@ -337,6 +340,15 @@ func (x *extraction) findDates() {
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, vague: true, latest: pub, old: true})
 			case "thisweek":
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, vague: true, latest: pub})
+			case "weekend", "lastweekend":
+				// the Saturday of the weekend, which the window of an
+				// incident stretches to the Friday and the Sunday; said on
+				// a weekend, "last weekend" is the one before
+				back := (int(pubLocal.Weekday()) - int(time.Saturday) + 7) % 7
+				if h.p.str == "lastweekend" && back <= 1 {
+					back += 7
+				}
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pubLocal.Add(-time.Duration(back) * day)})
 			case "lastweek":
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-7 * day), vague: true, latest: pub.Add(-day), old: true})
 			case "ago":

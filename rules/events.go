@@ -579,8 +579,10 @@ func (x *extraction) mergeInto(ci int) int32 {
 		// hit on March 11, 2020.")
 		// unless both speak of people killed or hurt and the date is of the
 		// last week: a headline's toll over the story of that attack
-		if a.date < 0 && x.oldDate(sg.date) && a.unlinked && !x.sameToll(a.ev, c.ev, sg.date) && !x.ledeDates(a, c) ||
-			sg.date < 0 && x.oldDate(a.date) && !c.linked && !x.sameToll(a.ev, c.ev, a.date) {
+		// (two mentions that are both history may be one attack)
+		bothHistory := a.bg != "" && c.bg != ""
+		if !bothHistory && (a.date < 0 && x.oldDate(sg.date) && a.unlinked && !x.sameToll(a.ev, c.ev, sg.date) && !x.ledeDates(a, c) ||
+			sg.date < 0 && x.oldDate(a.date) && !c.linked && !x.sameToll(a.ev, c.ev, a.date)) {
 			continue
 		}
 		if (a.bg == "") != (c.bg == "") && a.date >= 0 && sg.date >= 0 {

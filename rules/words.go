@@ -111,6 +111,8 @@ var (
 	distanceUnits = newWordList("|km|kilometres|kilometers|kilometre|kilometer|miles|mile|يلومتر|يلومترات|كلم|")
 	// roleWords after a denial make it one of a part in the attack.
 	roleWords = newWordList("|role|responsibility|responsible|involvement|involved|link|links|behind|part|مسووليه|مسووليتها|علاقه|تورط|")
+	// overnightNouns after "overnight" make it an adjective: "overnight flights".
+	overnightNouns = newWordList("|flights|flight|shifts|shift|curfew|stay|stays|trains|services|operations|hours|")
 	// articleWords count as one: "a rocket", "an American".
 	articleWords = newWordList("|a|an|")
 )
