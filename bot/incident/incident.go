@@ -191,11 +191,13 @@ func (d *Decider) best(tx store.Tx, ev rules.Event, date time.Time, r Report, ca
 		switch {
 		case gap <= 1:
 		case d.followsUp(ev) && c.SiteID == ev.SiteID && c.EventDate.Before(date) && date.Sub(c.EventDate) <= d.FollowUp &&
-			(c.Fatalities > 0 || c.Wounded > 0):
+			(c.Fatalities > 0 || c.Wounded > 0 || ev.ActorRole == "blamed" && date.Sub(c.EventDate) <= blameFollowUp):
 			// A report that dates nothing follows up the latest attack
 			// there that hurt people — the attacks aftermath stories are
-			// written about; a bare claim of another strike at a base
-			// that is often hit is not merged with the last one.
+			// written about — or, when it says who is blamed, an attack of
+			// the last three days; a bare report or claim of another
+			// strike at a base that is often hit is not merged with the
+			// last one.
 		default:
 			continue // two attacks on one base two days apart are two incidents
 		}
@@ -287,6 +289,10 @@ func names(text string, s rules.Site) bool {
 // followsUp reports whether ev may follow up an earlier attack: it names
 // its site but gives no date of its own, so its date is only the day of
 // the report.
+// blameFollowUp is how old an attack that hurt nobody may be for a dateless
+// report that says who is blamed for it to follow it up.
+const blameFollowUp = 72 * time.Hour
+
 func (d *Decider) followsUp(ev rules.Event) bool {
 	return d.FollowUp > 0 && ev.SiteID != "" && !ev.DateExplicit && !ev.Date.IsZero()
 }

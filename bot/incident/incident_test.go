@@ -329,6 +329,14 @@ func TestFollowUp(t *testing.T) {
 	if dec := decide(claim, "Group says it targeted Ain al-Asad with a drone"); dec.Action != "alert" {
 		t.Errorf("dateless claim 3 days after a harmless attack: %s (%s), want an alert", dec.Action, dec.Reason)
 	}
+	quiet2 := site(g, "conoco", "2024-02-01", "rocket")
+	quiet2.DateExplicit, quiet2.Killed, quiet2.Wounded = true, 0, 0
+	decide(quiet2, "Rockets hit Conoco, no one hurt")
+	blame := site(g, "conoco", "2024-02-03", "rocket")
+	blame.Actor, blame.ActorRole = "kataib-hezbollah", "blamed"
+	if dec := decide(blame, "US official blames Kataib Hezbollah for the rocket attack on Conoco"); dec.Action == "alert" {
+		t.Errorf("dateless blame 2 days after a harmless attack: %s (%s), want a follow-up", dec.Action, dec.Reason)
+	}
 	late := site(g, "tower-22", "2024-02-20", "drone")
 	if dec := decide(late, "Funeral for soldier killed at Tower 22"); dec.Action != "alert" {
 		t.Errorf("undated report 18 days on: %s (%s); past FollowUp it is judged on its own", dec.Action, dec.Reason)
