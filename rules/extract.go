@@ -438,7 +438,7 @@ func (x *extraction) segment() {
 			// rockets struck") starts a clause of its own: what follows it
 			// happened then, not on the date before it
 			if dd := &x.dates[di]; dd.t0 >= t0 && (!dd.vague || dd.relative && dd.old && na > 0) && na < len(anchors) &&
-				!(x.speechDate(dd) && x.exactDateAfter(di, t1)) {
+				!(x.speechDate(dd) && x.otherDateIn(di, t0, t1)) {
 				anchors[na] = int32(di)
 				na++
 			}
@@ -467,8 +467,24 @@ func (x *extraction) segment() {
 					end = d0.t1
 				}
 			}
+			if k == na-1 {
+				// a date that does not open the sentence, and a date of
+				// history after it: "lined the streets on Tuesday for the
+				// funeral of a soldier wounded in last month's strike"
+				if d0 := &x.dates[anchors[k]]; d0.t0 > t0+2 {
+					if v := x.oldDateAfter(d0.t1, t1); v >= 0 {
+						end = x.clauseBreak(d0.t1, v)
+						if end == v {
+							end = d0.t1
+						}
+					}
+				}
+			}
 			x.segs = append(x.segs, segment{sent: int32(s), t0: start, t1: end, date: anchors[k], vdate: -1, response: -1})
 			start = end
+		}
+		if na > 0 && start < t1 {
+			x.segs = append(x.segs, segment{sent: int32(s), t0: start, t1: t1, date: -1, vdate: -1, response: -1})
 		}
 		if na == 0 {
 			x.segs = append(x.segs, segment{sent: int32(s), t0: t0, t1: t1, date: -1, vdate: -1, response: -1})
@@ -766,17 +782,41 @@ func (x *extraction) speechDate(d *dateExpr) bool {
 	if x.tokText(t) == "reporters" || x.tokText(t) == "journalists" {
 		t--
 	}
-	return t >= 0 && x.sameSentence(t, d.t0) && x.tokIn(t, speechVerbs)
+	// with no comma between: in "officials said, two months after" the
+	// date is not the statement's
+	return t >= 0 && x.sameSentence(t, d.t0) && x.tokIn(t, speechVerbs) && x.sameClauseTokens(t, d.t0)
 }
 
-// exactDateAfter reports whether an exact date follows date di before token t1.
-func (x *extraction) exactDateAfter(di int, t1 int32) bool {
-	for k := di + 1; k < len(x.dates) && x.dates[k].t0 < t1; k++ {
-		if !x.dates[k].vague {
+// sameClauseTokens reports whether no comma or sentence break stands
+// between tokens a < b.
+func (x *extraction) sameClauseTokens(a, b int32) bool {
+	for t := a + 1; t <= b; t++ {
+		if x.f.out[x.f.toks[t].start-1] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// otherDateIn reports whether tokens [t0, t1) hold a date other than di.
+func (x *extraction) otherDateIn(di int, t0, t1 int32) bool {
+	for k := range x.dates {
+		if k != di && x.dates[k].t0 >= t0 && x.dates[k].t0 < t1 {
 			return true
 		}
 	}
 	return false
+}
+
+// oldDateAfter returns the first token of a vague date of history
+// ("last month's", "earlier this month") in tokens [t, t1), or -1.
+func (x *extraction) oldDateAfter(t, t1 int32) int32 {
+	for k := range x.dates {
+		if d := &x.dates[k]; d.vague && d.old && d.t0 >= t && d.t0 < t1 {
+			return d.t0
+		}
+	}
+	return -1
 }
 
 // describesHost reports whether the US-strike noun at token t describes who
