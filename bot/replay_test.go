@@ -195,6 +195,10 @@ func TestReplayCorpora(t *testing.T) {
 			"with other sites, years and outlets"},
 		{"replay-arabic", 0.95, "62 items, 49 in Arabic: agency statements, militia claims, denials, dates in " +
 			"words and Iraqi month names, tanween and hamza-less spellings"},
+		{"replay-days", 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
+			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
+			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
+			"flights\" resumed after a strike"},
 		{"replay-hard", 0.85, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
 			"accidents, training fire, Turkish strikes, prices that rocket; left wrong: an attack on a Jordanian " +
 			"air base that is not in the gazetteer, Iranian drones crossing Jordan read as an attack in Jordan, an " +
