@@ -308,8 +308,8 @@ func (x *extraction) findDates() {
 			add(dateExpr{t0: t0, t1: t1, date: best, relative: true})
 			t = t1 - 1
 		case cWeekday:
-			if s := x.tokText(h.t0 - 1); s == "next" || s == "coming" || s == "this coming" {
-				continue
+			if s := x.tokText(h.t0 - 1); s == "next" || s == "coming" || s == "this coming" || s == "a" || s == "every" {
+				continue // "on a Monday night" in February: no day of its own
 			}
 			// "Wednesday, March 3": the month gives the date
 			if x.hitAt(h.t1, cMonth) >= 0 || x.hitAt(h.t1+1, cMonth) >= 0 {

@@ -56,7 +56,7 @@ func (x *extraction) candidates() {
 			if x.originBefore(j) || x.tokText(h.t1) == "based" || x.landmark(j) {
 				continue // "drones launched from Harir", "Asad-based jets", "100 km north of al-Tanf": not what was hit
 			}
-			x.cands = append(x.cands, cand{seg: int32(si), site: site, region: -1, loc: j, weak: h.p.flags&fWeak != 0})
+			x.cands = append(x.cands, cand{seg: int32(si), site: site, region: -1, loc: j, weak: h.p.flags&fWeak != 0, from: -1})
 		}
 		// a site that speaks ("the US embassy said") is not a target
 		// when the segment names another place
@@ -72,6 +72,18 @@ func (x *extraction) candidates() {
 				x.cands = x.cands[:kept]
 			}
 		}
+		// a site that speaks of an attack and reports nothing that hit it
+		// ("the US embassy condemned another reckless attack") is a source
+		if sg.ev&(eW|eV|eI|eK) == 0 {
+			kept := first
+			for k := first; k < len(x.cands); k++ {
+				if !x.speaker(x.cands[k].loc) {
+					x.cands[kept] = x.cands[k]
+					kept++
+				}
+			}
+			x.cands = x.cands[:kept]
+		}
 		// a region places an attack only in an item about US or coalition
 		// forces or with the weapons militias fire at them, and not where
 		// the base is another army's
@@ -80,6 +92,13 @@ func (x *extraction) candidates() {
 			x.regionCandidate(int32(si), first)
 		}
 		sg.ncand = int32(len(x.cands) - first)
+		// "rockets and drones have targeted Ain al-Asad, Harir, Erbil and
+		// al-Tanf": a clause that names three or more sites is a roundup of
+		// earlier attacks, not the report of one
+		if nsites := x.distinctSites(first); nsites >= 3 {
+			sg.ctx |= 1 << cGeneric
+			sg.roundup = true
+		}
 		ev := sg.ev
 		if ev == 0 && sg.cancel == "" && si > 0 && x.segs[si-1].sent == sg.sent {
 			// "Rockets hit Taji on March 11, and Basmaya on March 17": the
@@ -115,6 +134,7 @@ func (x *extraction) candidates() {
 			c.seg = int32(si)
 			c.ev = sg.ev
 			c.linked = true
+			c.from = int32(k)
 			if c.site < 0 && nounHit >= 0 {
 				// "Rocket attack on Erbil ... inside the airport complex"
 				if fit, only := x.fitRegion(c.region, noun, air, false); fit == 1 {
@@ -124,6 +144,59 @@ func (x *extraction) candidates() {
 			x.cands = append(x.cands, c)
 		}
 	}
+}
+
+// vagueGoverns reports whether, in a segment with an exact date and an
+// earlier vague one, the vague date is the one of candidate c's site: it
+// follows the site, and the exact date is before the site or after the
+// vague date ("the attack on X last month, the Pentagon said on Monday").
+func (x *extraction) vagueGoverns(c *cand, sg *segment) bool {
+	if sg.date < 0 || sg.vdate < 0 || c.loc < 0 {
+		return false
+	}
+	d, v := &x.dates[sg.date], &x.dates[sg.vdate]
+	if !v.latest.Before(d.date.Add(-day)) {
+		return false // the vague date holds the day: "on Monday, the second attack this month"
+	}
+	st := x.hits[c.loc].t0
+	return v.t0 >= x.hits[c.loc].t1 && (d.t0 < st || d.t0 > v.t0)
+}
+
+// dateFits reports whether exact date d can be the date of segment sg: it
+// has no date, or its exact date is d (within a day), or its vague date
+// spans d.
+func (x *extraction) dateFits(sg *segment, d int32) bool {
+	dd := x.dates[d].date
+	switch {
+	case sg.date >= 0:
+		diff := x.dates[sg.date].date.Sub(dd)
+		return diff <= day && diff >= -day
+	case sg.vdate >= 0:
+		v := &x.dates[sg.vdate]
+		return !dd.Before(v.date) && !dd.After(v.latest)
+	}
+	return true
+}
+
+// distinctSites counts the distinct sites named by the candidates from first on.
+func (x *extraction) distinctSites(first int) int {
+	n := 0
+	for k := first; k < len(x.cands); k++ {
+		if x.cands[k].site < 0 {
+			continue
+		}
+		dup := false
+		for j := first; j < k; j++ {
+			if x.cands[j].site >= 0 && x.m.related[x.cands[j].site][x.cands[k].site] {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			n++
+		}
+	}
+	return n
 }
 
 // firstNoun returns the first site noun of a segment.
@@ -150,7 +223,7 @@ func (x *extraction) regionBefore(si int32, noun string, air bool, nounHit int32
 			continue
 		}
 		if fit, only := x.fitRegion(h.p.val, noun, air, false); fit == 1 {
-			x.cands = append(x.cands, cand{seg: si, site: only, region: h.p.val, loc: nounHit, inferred: true, ev: x.segs[si].ev, linked: true})
+			x.cands = append(x.cands, cand{seg: si, site: only, region: h.p.val, loc: nounHit, inferred: true, ev: x.segs[si].ev, linked: true, from: -1})
 			return
 		}
 	}
@@ -183,6 +256,16 @@ func (x *extraction) landmark(j int32) bool {
 			return true
 		}
 	}
+	// "near Tarmiyah, north of Camp Taji": a place located by the site
+	if k := h.t0 - 1; k >= 2 && x.tokText(k) == "of" {
+		d := k - 1
+		for d > 0 && d >= k-2 && x.tokIn(d, directionWords) && x.sameSentence(d, h.t0) {
+			if st := x.f.toks[d].start; st > 0 && x.f.out[st-1] == ',' {
+				return true
+			}
+			d--
+		}
+	}
 	for k := h.t1; k < h.t1+6 && x.sameSentence(k, h.t0); k++ {
 		if x.tokIn(k, distanceUnits) && x.tokText(k+1) == "away" {
 			return true
@@ -209,6 +292,16 @@ func (x *extraction) speaker(j int32) bool {
 	for t < int32(len(x.f.toks)) && x.sameSentence(t, h.t0) && (x.tokText(t) == "in" || x.f.toks[t].ent) {
 		t++ // "the US embassy in Baghdad said"
 	}
+	if t < int32(len(x.f.toks)) && x.sameSentence(t, h.t0) && x.hitAt(t, cSpeech) < 0 && (x.tokText(t) == "which" || x.tokText(t) == "that") &&
+		x.commaBefore(t) {
+		// "the US embassy, which oversees the centre, said": past the clause
+		for k := t + 1; k < t+25 && k < int32(len(x.f.toks)) && x.sameSentence(k, h.t0); k++ {
+			if x.commaBefore(k) {
+				t = k
+				break
+			}
+		}
+	}
 	if t < int32(len(x.f.toks)) && x.sameSentence(t, h.t0) && x.hitAt(t, cSpeech) >= 0 {
 		return true
 	}
@@ -218,6 +311,12 @@ func (x *extraction) speaker(j int32) bool {
 		}
 	}
 	return false
+}
+
+// commaBefore reports whether a comma stands right before token t.
+func (x *extraction) commaBefore(t int32) bool {
+	st := x.f.toks[t].start
+	return st > 0 && x.f.out[st-1] == ','
 }
 
 // antecedent returns the segment whose places an orphan segment refers to:
@@ -483,6 +582,10 @@ func (x *extraction) events() []Event {
 			c.bg = "mentioned as the cause of a US strike"
 		case sg.strike || x.item.strike:
 			c.bg = "mentioned in a report of a US strike"
+		case !c.linked && x.vagueGoverns(c, sg):
+			// "a court on Monday sentenced three men over the attack on
+			// Ain al-Asad last month": the day is the court's
+			c.bg = "dated well before publication"
 		case sg.date < 0 && sg.vdate >= 0 && (x.dates[sg.vdate].old || x.dates[sg.vdate].latest.Before(pub.Add(-backgroundAge))),
 			sg.date >= 0 && x.dates[sg.date].old:
 			c.bg = "dated well before publication"
@@ -491,8 +594,23 @@ func (x *extraction) events() []Event {
 		case x.item.anniversary && (sg.date < 0 || x.dates[sg.date].relative):
 			c.bg = bgAnniversary
 		}
-		if sg.ctx&(1<<cGeneric) != 0 && sg.date < 0 && sg.ctx&(1<<cLatest) == 0 {
+		if sg.ctx&(1<<cGeneric) != 0 && sg.date < 0 && sg.ctx&(1<<cLatest) == 0 || sg.roundup && !c.linked {
 			c.generic = true
+		}
+		// a sentence that goes on about a place named before ("The attack
+		// injured 100.") is what that mention is: history, or a roundup
+		if c.linked && c.from >= 0 {
+			f := &x.cands[c.from]
+			switch {
+			case f.generic:
+				c.generic = true
+			case sg.date >= 0 && c.ev&(eW|eV|eI|eK) == 0 && !x.dateFits(&x.segs[f.seg], sg.date):
+				// "No group has claimed Sunday's attack" after a sentence
+				// about an attack in April: not that attack
+				c.generic = true
+			case c.bg == "" && f.bg != "" && sg.date < 0:
+				c.bg = f.bg
+			}
 		}
 		if x.item.analysis && sg.date < 0 {
 			c.generic = true
@@ -585,8 +703,8 @@ func (x *extraction) mergeInto(ci int) int32 {
 			sg.date < 0 && x.oldDate(a.date) && !c.linked && !x.sameToll(a.ev, c.ev, a.date)) {
 			continue
 		}
-		if (a.bg == "") != (c.bg == "") && a.date >= 0 && sg.date >= 0 {
-			continue
+		if (a.bg == "") != (c.bg == "") && (a.date >= 0 || a.vdate >= 0) && (sg.date >= 0 || sg.vdate >= 0) {
+			continue // news and history each dated: two attacks, even when one date is only "in January 2020"
 		}
 		best = int32(ei)
 		break

@@ -73,6 +73,7 @@ type segment struct {
 	cancel   string
 	strike   bool
 	response int32 // token where a response clause starts ("in response to"), or -1
+	roundup  bool  // names three or more sites: a roundup, not a report
 	ncand    int32
 }
 
@@ -89,6 +90,7 @@ type cand struct {
 	bg       string // why this mention is background, "" when news
 	generic  bool
 	event    int32
+	from     int32 // for a linked candidate, the one it was copied from; -1 otherwise
 }
 
 // extraction is the working state of one Extract call; it is pooled.
@@ -473,7 +475,9 @@ func (x *extraction) segment() {
 				// funeral of a soldier wounded in last month's strike"
 				if d0 := &x.dates[anchors[k]]; d0.t0 > t0+2 {
 					if v := x.oldDateAfter(d0.t1, t1); v >= 0 {
-						end = x.clauseBreak(d0.t1, v)
+						// the exact date's clause ends at the first break:
+						// coordinated verbs after it share the old date
+						end = x.firstClauseBreak(d0.t1, v)
 						if end == v {
 							end = d0.t1
 						}
@@ -579,8 +583,19 @@ func (x *extraction) responseAt(sg *segment) int32 {
 	return -1
 }
 
-// clauseBreak returns where the clause before token b ends: the last
-// comma or "and" between a and b, else b.
+// firstClauseBreak returns where the clause after token a ends: the first
+// comma or clause word between a and b, else b.
+func (x *extraction) firstClauseBreak(a, b int32) int32 {
+	for t := max(a, 1); t < b; t++ {
+		if x.tokIn(t, clauseWords) || x.f.out[x.f.toks[t].start-1] == ',' {
+			return t
+		}
+	}
+	return b
+}
+
+// clauseBreak returns where the clause before token b starts: the last
+// comma or clause word ("and") between a and b, else b.
 func (x *extraction) clauseBreak(a, b int32) int32 {
 	out := x.f.out
 	for t := b - 1; t >= a && t > 0; t-- {
