@@ -108,7 +108,7 @@ var (
 	hostFillers = newWordList("|by|to|and|other|the|of|its|us|led|american|alied|western|")
 	// distanceUnits measure how far a place is from a site named as a
 	// landmark.
-	directionWords = newWordList("|north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west|")
+	directionWords = newWordList("|north|south|east|west|northeast|northwest|southeast|southwest|")
 	distanceUnits  = newWordList("|km|kilometres|kilometers|kilometre|kilometer|miles|mile|يلومتر|يلومترات|كلم|")
 	// roleWords after a denial make it one of a part in the attack.
 	roleWords = newWordList("|role|responsibility|responsible|involvement|involved|link|links|behind|part|مسووليه|مسووليتها|علاقه|تورط|")
