@@ -106,10 +106,11 @@ var (
 	hostVerbs = newWordList("|used|uses|hosts|hosting|hosted|houses|housing|home|flown|stationed|")
 	// hostFillers may stand between a host verb and the US word.
 	hostFillers = newWordList("|by|to|and|other|the|of|its|us|led|american|alied|western|")
+	// directionWords before "of" make a site a locator: ", north of Camp Taji".
+	directionWords = newWordList("|north|south|east|west|northeast|northwest|southeast|southwest|")
 	// distanceUnits measure how far a place is from a site named as a
 	// landmark.
-	directionWords = newWordList("|north|south|east|west|northeast|northwest|southeast|southwest|")
-	distanceUnits  = newWordList("|km|kilometres|kilometers|kilometre|kilometer|miles|mile|يلومتر|يلومترات|كلم|")
+	distanceUnits = newWordList("|km|kilometres|kilometers|kilometre|kilometer|miles|mile|يلومتر|يلومترات|كلم|")
 	// roleWords after a denial make it one of a part in the attack.
 	roleWords = newWordList("|role|responsibility|responsible|involvement|involved|link|links|behind|part|مسووليه|مسووليتها|علاقه|تورط|")
 	// overnightNouns after "overnight" make it an adjective: "overnight flights".
