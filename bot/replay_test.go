@@ -184,22 +184,27 @@ func withinDay(got, want string) bool {
 // against their return.
 func TestReplayCorpora(t *testing.T) {
 	for _, c := range []struct {
-		dir  string
-		min  float64
-		what string
+		dir        string
+		minP, minR float64
+		what       string
 	}{
-		{"replay-sites", 0.95, "61 items: other sites, years and outlets than the first corpus, a quarter in Arabic, " +
+		{"replay-sites", 0.95, 0.95, "61 items: other sites, years and outlets than the first corpus, a quarter in Arabic, " +
 			"follow-ups, region-only reports, a chronology and every kind of noise"},
-		{"replay-wire", 0.95, "78 items in the proportions of the labelled dev corpus (first reports, other outlets, " +
+		{"replay-wire", 0.95, 0.95, "78 items in the proportions of the labelled dev corpus (first reports, other outlets, " +
 			"follow-ups, late reports of known incidents, anniversaries, chronologies, US strikes, visits, sport), " +
 			"with other sites, years and outlets"},
-		{"replay-arabic", 0.95, "62 items, 49 in Arabic: agency statements, militia claims, denials, dates in " +
+		{"replay-arabic", 0.95, 0.95, "62 items, 49 in Arabic: agency statements, militia claims, denials, dates in " +
 			"words and Iraqi month names, tanween and hamza-less spellings"},
-		{"replay-days", 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
+		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
 			"flights\" resumed after a strike"},
-		{"replay-hard", 0.85, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
+		{"replay-long", 0.55, 0.95, "45 full-text articles of 300-1200 words, a quarter in Arabic: news ledes " +
+			"with quotes, context and paragraphs of earlier attacks, and long pieces about no new attack (analysis, " +
+			"hearings, profiles, obituaries, court cases). Still weak: background paragraphs read as news when they " +
+			"say \"last month\" or \"in June alone\", Arabic phrasings of history, a hearing's day taken for an " +
+			"attack's"},
+		{"replay-hard", 0.85, 0.85, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
 			"accidents, training fire, Turkish strikes, prices that rocket; left wrong: an attack on a Jordanian " +
 			"air base that is not in the gazetteer, Iranian drones crossing Jordan read as an attack in Jordan, an " +
 			"Arabic claim that calls the Erbil airport base Harir, and a weekly release that first reports an " +
@@ -211,8 +216,8 @@ func TestReplayCorpora(t *testing.T) {
 			ds := replay(t, items, filepath.Join(dir, "known.csv"))
 			p, r := grade(t, items, filepath.Join(dir, "labels.json"), ds)
 			t.Logf("%s: precision %.3f recall %.3f", c.what, p, r)
-			if p < c.min || r < c.min {
-				t.Errorf("precision %.3f recall %.3f; want both ≥ %.2f", p, r, c.min)
+			if p < c.minP || r < c.minR {
+				t.Errorf("precision %.3f recall %.3f; want ≥ %.2f and ≥ %.2f", p, r, c.minP, c.minR)
 			}
 		})
 	}
