@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 )
@@ -100,6 +101,16 @@ func benchExtract(b *testing.B, in Input) {
 			b.Fatal("events changed")
 		}
 	}
+}
+
+// BenchmarkExtractLong extracts from an item of about 100 KB, the most
+// content a feed item keeps, made of one dated report and its history
+// repeated: the cost must grow with the text, not with its square.
+func BenchmarkExtractLong(b *testing.B) {
+	in := benchReport
+	in.Content = strings.Repeat("On Monday rockets hit Taji, wounding two, days after a drone attack last week on Balad. "+
+		"The base was also struck in January 2020. ", 800)
+	benchExtract(b, in)
 }
 
 // BenchmarkMatch is the matching alone: the text folded and every alias

@@ -136,9 +136,23 @@ func isOrdinalSuffix(s string) bool {
 	return s == "th" || s == "st" || s == "nd" || s == "rd"
 }
 
-// findDates reads every date expression in text order, resolving relative
-// ones against the latest exact date before them, or the publish time.
+// findDates reads every date expression, in text order.
 func (x *extraction) findDates() {
+	x.readDates()
+	// a date is added where it is read; one that starts a token before the
+	// date read just before it ("27th of December" after "December 26") is
+	// moved into place, so that the dates are in text order
+	ds := x.dates
+	for i := 1; i < len(ds); i++ {
+		for j := i; j > 0 && ds[j-1].t0 > ds[j].t0; j-- {
+			ds[j-1], ds[j] = ds[j], ds[j-1]
+		}
+	}
+}
+
+// readDates reads every date expression in text order, resolving relative
+// ones against the latest exact date before them, or the publish time.
+func (x *extraction) readDates() {
 	pub := civil(x.pub)
 	// a weekday is the writer's, who lives at UTC+3 (Iraq, Syria, Jordan):
 	// an item published at 23:50 UTC on Monday says "Tuesday" for an

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -126,11 +127,9 @@ func (x *extraction) candidates() {
 			}
 			continue
 		}
-		for k := 0; k < n; k++ {
+		// the candidates of the first pass are in segment order
+		for k := sort.Search(n, func(i int) bool { return x.cands[i].seg >= ante }); k < n && x.cands[k].seg == ante; k++ {
 			c := x.cands[k]
-			if c.seg != ante {
-				continue
-			}
 			c.seg = int32(si)
 			c.ev = sg.ev
 			c.linked = true

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"sort"
 	"strings"
 	"time"
 	"unsafe"
@@ -510,8 +511,8 @@ func (x *extraction) segment() {
 			}
 			// a vague date: one the text names ("in January") before one
 			// counted back ("weeks after")
-			for d := range x.dates {
-				if dd := &x.dates[d]; dd.vague && dd.t0 >= sg.t0 && dd.t0 < sg.t1 {
+			for d := x.firstDate(sg.t0); d < len(x.dates) && x.dates[d].t0 < sg.t1; d++ {
+				if dd := &x.dates[d]; dd.vague {
 					if sg.vdate < 0 || x.dates[sg.vdate].relative && !dd.relative {
 						sg.vdate = int32(d)
 					}
@@ -815,19 +816,25 @@ func (x *extraction) sameClauseTokens(a, b int32) bool {
 
 // otherDateIn reports whether tokens [t0, t1) hold a date other than di.
 func (x *extraction) otherDateIn(di int, t0, t1 int32) bool {
-	for k := range x.dates {
-		if k != di && x.dates[k].t0 >= t0 && x.dates[k].t0 < t1 {
+	for k := x.firstDate(t0); k < len(x.dates) && x.dates[k].t0 < t1; k++ {
+		if k != di {
 			return true
 		}
 	}
 	return false
 }
 
+// firstDate returns the index of the first date that starts at token t or
+// later; x.dates is in text order.
+func (x *extraction) firstDate(t int32) int {
+	return sort.Search(len(x.dates), func(i int) bool { return x.dates[i].t0 >= t })
+}
+
 // oldDateAfter returns the first token of a vague date of history
 // ("last month's", "earlier this month") in tokens [t, t1), or -1.
 func (x *extraction) oldDateAfter(t, t1 int32) int32 {
-	for k := range x.dates {
-		if d := &x.dates[k]; d.vague && d.old && d.t0 >= t && d.t0 < t1 {
+	for k := x.firstDate(t); k < len(x.dates) && x.dates[k].t0 < t1; k++ {
+		if d := &x.dates[k]; d.vague && d.old {
 			return d.t0
 		}
 	}
