@@ -283,6 +283,17 @@ func (x *extraction) originBefore(j int32) bool {
 	return false
 }
 
+// fromBefore reports whether "from" (من) stands at most six tokens before
+// token t in its sentence.
+func (x *extraction) fromBefore(t int32) bool {
+	for k := t - 1; k >= 0 && k >= t-6 && x.sameSentence(k, t); k-- {
+		if w := x.tokText(k); w == "from" || w == "من" {
+			return true
+		}
+	}
+	return false
+}
+
 // speaker reports whether the site at hit j speaks: followed by "said",
 // "condemned", or preceded by "according to", "a statement from".
 func (x *extraction) speaker(j int32) bool {
@@ -401,6 +412,12 @@ func (x *extraction) regionCandidate(si int32, first int) {
 		fit, only := x.fitRegion(h.p.val, noun, air, target)
 		if fit == 0 || fit > 1 && len(x.cands) > first {
 			continue // a site is named: a vague region beside it adds nothing
+		}
+		if len(x.cands) > first && x.fromBefore(h.t0) {
+			// "rockets fired from Bartella in the Nineveh plains at Erbil
+			// airport": with a site named, a region after "from" is where
+			// the fire came from, not a second target
+			continue
 		}
 		loc := j
 		if nounHit >= 0 && fit == 1 {

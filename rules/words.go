@@ -53,9 +53,9 @@ var (
 	// clauseWords join two clauses of one sentence.
 	clauseWords = newWordList("|and|while|then|before|و|ثم|ينما|")
 	// modalWords govern a verb that did not happen (yet).
-	modalWords = newWordList("|wil|would|could|may|might|shal|to|can|canot|must|should|سوف|لن|")
+	modalWords = newWordList("|wil|would|unles|could|may|might|shal|to|can|canot|must|should|سوف|لن|")
 	// modalFillers may stand between a modal and its verb.
-	modalFillers = newWordList("|not|also|again|son|then|be|never|try|atempt|have|it|they|")
+	modalFillers = newWordList("|not|also|again|son|then|be|never|try|atempt|have|it|they|rocket|rockets|drone|drones|mortar|mortars|")
 	// countFillers may stand between a number and the weapon it counts.
 	countFillers = newWordList("|at|least|more|than|some|about|around|nearly|almost|over|up|to|of|barage|salvo|voley|" +
 		"katyusha|grad|m|explosive|laden|armed|atack|suicide|kamikaze|unmaned|smal|short|range|balistic|cruise|way|" +
