@@ -195,6 +195,8 @@ func TestReplayCorpora(t *testing.T) {
 			"with other sites, years and outlets"},
 		{"replay-arabic", 0.95, 0.95, "62 items, 49 in Arabic: agency statements, militia claims, denials, dates in " +
 			"words and Iraqi month names, tanween and hamza-less spellings"},
+		{"replay-rockets", 0.95, 0.95, "67 items of the rocket years 2019-2021 in the dev corpus's proportions: " +
+			"Katyusha salvos, convoy bombs, the embassy stormed, the January 2020 missiles, front groups' claims"},
 		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
