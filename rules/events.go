@@ -54,6 +54,9 @@ func (x *extraction) candidates() {
 			if dup {
 				continue
 			}
+			if x.townOf(j) {
+				continue // "near al-Shaddadi town", "the town of Rmeilan": the town, not the base
+			}
 			if x.originBefore(j) || x.tokText(h.t1) == "based" || x.landmark(j) {
 				continue // "drones launched from Harir", "Asad-based jets", "100 km north of al-Tanf": not what was hit
 			}
@@ -271,6 +274,25 @@ func (x *extraction) landmark(j int32) bool {
 		}
 	}
 	return false
+}
+
+// townOf reports whether the site name at hit j names the town the site is
+// named after: "al-Shaddadi town", "the town of Rmeilan".
+func (x *extraction) townOf(j int32) bool {
+	h := &x.hits[j]
+	for k := h.t0 - 4; k < h.t0; k++ {
+		if k >= 0 && x.sameSentence(k, h.t0) && x.hitAt(k, cSiteNoun) >= 0 {
+			return false // "a US base near al-Shaddadi town": the base is the site's
+		}
+	}
+	if h.t1 < int32(len(x.f.toks)) && x.sameSentence(h.t1, h.t0) && x.tokIn(h.t1, townWords) {
+		return true
+	}
+	k := h.t0 - 1
+	if k >= 0 && (x.tokText(k) == "al" || x.tokText(k) == "el") {
+		k-- // "the town of al-Shaddadi" (if the article is a token of its own)
+	}
+	return k >= 1 && x.tokText(k) == "of" && x.tokIn(k-1, townWords) && x.sameSentence(k-1, h.t0)
 }
 
 func (x *extraction) originBefore(j int32) bool {
@@ -609,6 +631,10 @@ func (x *extraction) events() []Event {
 			c.bg = bgAnniversary
 		case x.item.anniversary && (sg.date < 0 || x.dates[sg.date].relative):
 			c.bg = bgAnniversary
+		case x.item.trial && (sg.date < 0 || x.dates[sg.date].relative):
+			// "Court jails two men over Harir drone attack": the attack
+			// came before the trial, whatever day the report is
+			c.bg = "court case about an earlier attack"
 		}
 		if sg.ctx&(1<<cGeneric) != 0 && sg.date < 0 && sg.ctx&(1<<cLatest) == 0 || sg.roundup && !c.linked {
 			c.generic = true

@@ -122,6 +122,7 @@ type scratch struct{ extraction }
 // itemFlags are what the whole item says, mostly its headline.
 type itemFlags struct {
 	strike, analysis, anniversary, weapon, coalition bool
+	trial                                            bool // a court case in the headline
 	exercise, visit, accident                        bool // the headline is about a drill, a visit, an accident
 }
 
@@ -536,6 +537,9 @@ func (x *extraction) segment() {
 			}
 			if sctx&(1<<cAnniversary) != 0 && sctx&(1<<cLatest) == 0 {
 				x.item.anniversary = true
+			}
+			if sctx&(1<<cTrial) != 0 && sctx&(1<<cLatest) == 0 {
+				x.item.trial = true
 			}
 
 		}

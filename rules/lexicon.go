@@ -67,6 +67,7 @@ const (
 	cEconomy
 	cForeignStrike
 	cUninvolved
+	cTrial
 	nClasses
 )
 
@@ -80,7 +81,7 @@ var cueClasses = map[string]class{
 	"analysis": cAnalysis, "anniversary": cAnniversary, "generic": cGeneric, "response": cResponse,
 	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
 	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase, "strikenoun": cStrikeNoun, "usword": cUSWord, "cause": cCause, "future": cFuture, "speech": cSpeech, "origin": cOrigin,
-	"accident": cAccident, "economy": cEconomy, "foreignstrike": cForeignStrike, "uninvolved": cUninvolved,
+	"accident": cAccident, "economy": cEconomy, "foreignstrike": cForeignStrike, "uninvolved": cUninvolved, "trial": cTrial,
 }
 
 // family groups classes whose overlapping hits compete: of two hits of one

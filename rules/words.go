@@ -106,6 +106,9 @@ var (
 	hostVerbs = newWordList("|used|uses|hosts|hosting|hosted|houses|housing|home|flown|stationed|")
 	// hostFillers may stand between a host verb and the US word.
 	hostFillers = newWordList("|by|to|and|other|the|of|its|us|led|american|alied|western|")
+	// townWords after a site's name, or before "of" and it, make it the town
+	// the site is named after: "near al-Shaddadi town".
+	townWords = newWordList("|town|city|village|township|")
 	// directionWords before "of" make a site a locator: ", north of Camp Taji".
 	directionWords = newWordList("|north|south|east|west|northeast|northwest|southeast|southwest|")
 	// distanceUnits measure how far a place is from a site named as a

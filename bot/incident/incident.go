@@ -255,6 +255,13 @@ func (d *Decider) toldApart(ev rules.Event, date time.Time, c store.Incident, ga
 	if d.Gazetteer == nil || r.Text == "" || ev.SiteID == "" || c.SiteID == "" || ev.SiteID == c.SiteID {
 		return false
 	}
+	// a report that gives no date of its own and the same death toll as c
+	// ("Jordan says the drone that killed three Americans struck al-Tanf,
+	// not Tower 22") disputes where c happened; it does not report another
+	// attack
+	if !ev.DateExplicit && ev.Killed > 0 && ev.Killed == c.Fatalities {
+		return false
+	}
 	a, ok1 := d.Gazetteer.Site(ev.SiteID)
 	b, ok2 := d.Gazetteer.Site(c.SiteID)
 	if !ok1 || !ok2 || km(a.Lat, a.Lon, b.Lat, b.Lon) < farRelated {

@@ -111,6 +111,11 @@ func TestDecide(t *testing.T) {
 			{ev: site(g, "tower-22", "2025-10-24", "drone"), title: "Drone hits Tower 22",
 				text: "A drone struck Tower 22 hours after another was shot down near al-Tanf.", action: "alert", same: -1},
 		}, false},
+		{"a report that disputes where a deadly attack happened is that attack", nil, []step{
+			{ev: withToll(site(g, "tower-22", "2024-01-28", "drone"), 3, 40), title: "Drone kills three at Tower 22", action: "alert", same: -1},
+			{ev: withToll(site(g, "al-tanf", "2024-01-29", "drone"), 3, -1), title: "Jordan says the deadly drone hit al-Tanf",
+				text: "Jordan said the drone that killed three US soldiers struck al-Tanf, not Tower 22.", action: "duplicate", same: 0},
+		}, false},
 		{"close related sites named in one report are still one attack", nil, []step{
 			{ev: site(g, "erbil-airport", "2023-07-06", "drone"), title: "Drone hits Erbil airport", action: "alert", same: -1},
 			{ev: site(g, "erbil-air-base", "2023-07-06", "drone"), title: "Coalition base at Erbil attacked by drone",
