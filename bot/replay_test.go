@@ -197,6 +197,9 @@ func TestReplayCorpora(t *testing.T) {
 			"words and Iraqi month names, tanween and hamza-less spellings"},
 		{"replay-rockets", 0.95, 0.95, "67 items of the rocket years 2019-2021 in the dev corpus's proportions: " +
 			"Katyusha salvos, convoy bombs, the embassy stormed, the January 2020 missiles, front groups' claims"},
+		{"replay-drones", 0.95, 0.95, "71 items of the drone years 2023-2025 in the dev corpus's proportions: " +
+			"one-way drones on bases in Syria and Jordan, claims by the Islamic Resistance, Pentagon tallies, US " +
+			"strikes in response, trials, farm drones, disputes over where an attack happened"},
 		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
