@@ -251,6 +251,11 @@ func (d *Decider) toldApart(ev rules.Event, date time.Time, c store.Incident, ga
 		if ev.SiteID == c.SiteID && absDays(c.EventDate.Sub(civil(o.Date))) < gap {
 			return true
 		}
+		// "X hit a day after an attack on Y": the report itself sets the
+		// attack at the related site Y apart from ev, and c is that one.
+		if ev.SiteID != "" && ev.SiteID != c.SiteID && absDays(c.EventDate.Sub(civil(o.Date))) <= 1 {
+			return true
+		}
 	}
 	if d.Gazetteer == nil || r.Text == "" || ev.SiteID == "" || c.SiteID == "" || ev.SiteID == c.SiteID {
 		return false

@@ -116,6 +116,11 @@ func TestDecide(t *testing.T) {
 			{ev: withToll(site(g, "al-tanf", "2024-01-29", "drone"), 3, -1), title: "Jordan says the deadly drone hit al-Tanf",
 				text: "Jordan said the drone that killed three US soldiers struck al-Tanf, not Tower 22.", action: "duplicate", same: 0},
 		}, false},
+		{"a report that dates an attack at a related site the day before keeps the two apart", nil, []step{
+			{ev: site(g, "us-consulate-erbil", "2023-12-15", "drone"), title: "Drone targets US consulate in Erbil", action: "alert", same: -1},
+			{ev: site(g, "erbil-air-base", "2023-12-16", "drone"), title: "Erbil air base hit by drone a day after consulate attack",
+				action: "alert", same: -1, others: []rules.Event{background(site(g, "us-consulate-erbil", "2023-12-15", "drone"))}},
+		}, false},
 		{"close related sites named in one report are still one attack", nil, []step{
 			{ev: site(g, "erbil-airport", "2023-07-06", "drone"), title: "Drone hits Erbil airport", action: "alert", same: -1},
 			{ev: site(g, "erbil-air-base", "2023-07-06", "drone"), title: "Coalition base at Erbil attacked by drone",
