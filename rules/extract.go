@@ -308,6 +308,7 @@ func (x *extraction) collectHits() {
 			}
 		}
 	}
+	x.killDatelines()
 	// "prices rocket": a verb after words of prices, not a weapon
 	for i := range x.hits {
 		if h := &x.hits[i]; !h.dead && h.cls == cWeapon && h.t1-h.t0 == 1 && x.rocketVerb(h.t0) {
@@ -858,4 +859,45 @@ func (x *extraction) describesHost(t int32) bool {
 		}
 	}
 	return false
+}
+
+// killDatelines drops a region named only by a wire dateline ("ERBIL, Iraq
+// (Wire) - A drone hit Harir air base ...") when the same sentence names a
+// site: the dateline is where the story was filed, not a second target.
+func (x *extraction) killDatelines() {
+	src := x.f.src
+	for i := range x.hits {
+		h := &x.hits[i]
+		if h.dead || h.cls != cRegion {
+			continue
+		}
+		s, e := x.f.span(h.start, h.end)
+		// at the start of the text or of a line/summary
+		if s > 0 {
+			b := strings.TrimRight(src[:s], " ")
+			if b != "" && !strings.HasSuffix(b, "\n") && !strings.HasSuffix(b, ".") && !strings.HasSuffix(b, ":") && len(b) != x.titleEnd {
+				continue
+			}
+		}
+		name := src[s:e]
+		if strings.ToUpper(name) != name || strings.ToLower(name) == name {
+			continue
+		}
+		rest := src[e:]
+		if len(rest) > 40 {
+			rest = rest[:40]
+		}
+		p := strings.Index(rest, "(")
+		q := strings.Index(rest, ")")
+		if p < 0 || q < p || !strings.HasPrefix(strings.TrimLeft(rest[q+1:], " "), "-") && !strings.HasPrefix(strings.TrimLeft(rest[q+1:], " "), "\u2013") {
+			continue
+		}
+		for j := range x.hits {
+			o := &x.hits[j]
+			if !o.dead && o.cls == cSite && x.sameSentence(o.t0, h.t0) {
+				h.dead = true
+				break
+			}
+		}
+	}
 }
