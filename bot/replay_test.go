@@ -200,6 +200,11 @@ func TestReplayCorpora(t *testing.T) {
 		{"replay-drones", 0.95, 0.95, "71 items of the drone years 2023-2025 in the dev corpus's proportions: " +
 			"one-way drones on bases in Syria and Jordan, claims by the Islamic Resistance, Pentagon tallies, US " +
 			"strikes in response, trials, farm drones, disputes over where an attack happened"},
+		{"replay-known", 0.90, 0.95, "68 items built around close calls: late reports of known incidents with " +
+			"another date, toll or spelling, updates that must find their incident, two attacks at related sites a " +
+			"day apart; left wrong: a contractor's move from Balad to Erbil read as an attack at Erbil"},
+		{"replay-outlets", 0.95, 0.95, "70 items in other outlets' styles: datelined wire flashes, title case, " +
+			"military releases with GMT times, trackers, regional spellings (Hewler, Hareer, Koniko, Qayara)"},
 		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
