@@ -549,6 +549,18 @@ func TestExtractFields(t *testing.T) {
 			"2023-12-18T10:00:00Z", func(t *testing.T, e Event) {
 				eq(t, "wounded", e.Wounded, 0)
 			}},
+		{"a toll at the end of the headline is not counted in the next sentence", "Drone strikes Harir barracks, two wounded",
+			"A one-way drone hit a living area at the base early on Friday, a US official said.", "2023-11-17T09:00:00Z", func(t *testing.T, e Event) {
+				eq(t, "wounded", e.Wounded, 2)
+			}},
+		{"a toll brought to a total", "Toll in Harir drone attack rises",
+			"Two more soldiers were treated for concussion after Friday's strike on Harir air base, bringing the number of injured to six.", "2023-11-19T09:00:00Z", func(t *testing.T, e Event) {
+				eq(t, "wounded", e.Wounded, 6)
+			}},
+		{"a death toll that rose to a total", "Soldier dies after drone strike on Harir",
+			"The death toll from Friday's drone strike on Harir air base rose to two, officials said.", "2023-11-20T09:00:00Z", func(t *testing.T, e Event) {
+				eq(t, "killed", e.Killed, 2)
+			}},
 		{"inferred site is unconfirmed", "Rockets hit a base in Anbar hosting US troops", "", "2022-01-01T10:00:00Z", func(t *testing.T, e Event) {
 			if !e.Unconfirmed || e.Confidence >= 0.8 {
 				t.Errorf("confidence %.2f unconfirmed %v", e.Confidence, e.Unconfirmed)

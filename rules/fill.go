@@ -380,7 +380,8 @@ func (x *extraction) casualties(ev *Event, sg *segment, site int32) {
 			}
 		case cKilled, cWounded:
 			killed := h.cls == cKilled
-			if killed && ev.Killed > 0 || !killed && ev.Wounded > 0 {
+			// the first count stands, unless a later total is larger
+			if v, _ := x.totalAfter(h); (killed && ev.Killed > 0 && int(v) <= ev.Killed) || (!killed && ev.Wounded > 0 && int(v) <= ev.Wounded) {
 				continue
 			}
 			w := x.hitText(int32(j))
@@ -399,12 +400,16 @@ func (x *extraction) casualties(ev *Event, sg *segment, site int32) {
 			case -1: // "it was not clear whether anyone was hurt"
 				continue
 			}
-			if w == "casualties" || w == "casualty" || w == "death tol" {
+			n, t0, t1 := -1, int32(0), int32(0)
+			// a total: "bringing the number of injured to five", "the death
+			// toll rose to seven"
+			if v, vt := x.totalAfter(h); v > 0 {
+				n, t0, t1 = int(v), vt, vt+1
+			} else if w == "casualties" || w == "casualty" || w == "death tol" {
 				continue
 			}
-			n, t0, t1 := -1, int32(0), int32(0)
 			active := strings.HasSuffix(w, "ing") || w == "kils" || isArabicWord(w)
-			if active || activeCasualty.has(w) {
+			if n < 0 && (active || activeCasualty.has(w)) && x.sameSentence(h.t0, h.t1) {
 				n, t0, t1 = x.victims(h.t1, true)
 			}
 			if n < 0 && !active {
@@ -432,6 +437,25 @@ func (x *extraction) casualties(ev *Event, sg *segment, site int32) {
 			}
 		}
 	}
+}
+
+// totalAfter returns the number a casualty word is brought or rises to:
+// "the number of injured to five", "death toll rose to seven", "ارتفع ... إلى
+// ثمانية" is not read. It returns the number and its token, or -1.
+func (x *extraction) totalAfter(h *hit) (int32, int32) {
+	for k := h.t1; k < h.t1+12 && x.sameSentence(k, h.t0); k++ {
+		if x.tokText(k) != "to" {
+			continue
+		}
+		// right after the word ("injured to five"), or after a verb of rising
+		if k == h.t1 || x.tokIn(k-1, riseWords) {
+			if v := x.tokNum(k + 1); v > 0 && v < 10000 && x.sameSentence(k+1, h.t0) {
+				return v, k + 1
+			}
+		}
+		return -1, 0
+	}
+	return -1, 0
 }
 
 // tollSite returns the site that the casualty phrase at hit j belongs to

@@ -116,6 +116,8 @@ var (
 	distanceUnits = newWordList("|km|kilometres|kilometers|kilometre|kilometer|miles|mile|يلومتر|يلومترات|كلم|")
 	// roleWords after a denial make it one of a part in the attack.
 	roleWords = newWordList("|role|responsibility|responsible|involvement|involved|link|links|behind|part|مسووليه|مسووليتها|علاقه|تورط|")
+	// riseWords before "to" and a number make it a total: "rose to seven".
+	riseWords = newWordList("|rose|rises|risen|rising|climbed|climbs|reached|reaches|jumped|increased|grew|")
 	// overnightNouns after "overnight" make it an adjective: "overnight flights".
 	overnightNouns = newWordList("|flights|flight|shifts|shift|curfew|stay|stays|trains|services|operations|hours|")
 	// articleWords count as one: "a rocket", "an American".
