@@ -125,7 +125,7 @@ func (x *extraction) candidates() {
 		if ante < 0 {
 			// "Jordan drone attack ... the base near the border": a region
 			// before, the noun here
-			if nounHit >= 0 {
+			if nounHit >= 0 && (sg.ctx&(1<<cForeignBase) == 0 || sg.ctx&(1<<cTarget) != 0) {
 				x.regionBefore(int32(si), noun, air, nounHit)
 			}
 			continue
@@ -224,11 +224,26 @@ func (x *extraction) regionBefore(si int32, noun string, air bool, nounHit int32
 		if h.dead || h.cls != cRegion || x.m.regions[h.p.val].Kind == "foreign" || x.borderAfter(h) {
 			continue
 		}
+		// "Rockets target Turkish base at Zilkan near Mosul ... landed inside
+		// the camp": the region places another army's base, not ours
+		if hs := x.segOfHit(int32(j)); hs >= 0 && x.segs[hs].ctx&(1<<cForeignBase) != 0 && x.segs[hs].ctx&(1<<cTarget) == 0 {
+			return
+		}
 		if fit, only := x.fitRegion(h.p.val, noun, air, false); fit == 1 {
 			x.cands = append(x.cands, cand{seg: si, site: only, region: h.p.val, loc: nounHit, inferred: true, ev: x.segs[si].ev, linked: true, from: -1})
 			return
 		}
 	}
+}
+
+// segOfHit returns the segment that holds hit j, or -1.
+func (x *extraction) segOfHit(j int32) int32 {
+	// segments are in text order: the first whose hits end after j
+	si := sort.Search(len(x.segs), func(i int) bool { return x.segs[i].h1 > j })
+	if si < len(x.segs) && x.segs[si].h0 <= j {
+		return int32(si)
+	}
+	return -1
 }
 
 // militiaWeapon reports whether a segment names a rocket, missile or drone.
