@@ -57,7 +57,10 @@ func (x *extraction) candidates() {
 			if x.townOf(j) {
 				continue // "near al-Shaddadi town", "the town of Rmeilan": the town, not the base
 			}
-			if x.originBefore(j) || x.tokText(h.t1) == "based" || x.landmark(j) {
+			if x.item.stormOnly && x.areaAlias(h) {
+				continue // "protesters stormed parliament in the Green Zone": the district, not the embassy
+			}
+			if x.originBefore(j) || x.tokText(h.t1) == "based" || x.landmark(j) || x.nearOtherForce(j) {
 				continue // "drones launched from Harir", "Asad-based jets", "100 km north of al-Tanf": not what was hit
 			}
 			x.cands = append(x.cands, cand{seg: int32(si), site: site, region: -1, loc: j, weak: h.p.flags&fWeak != 0, from: -1})
@@ -287,6 +290,34 @@ func (x *extraction) landmark(j int32) bool {
 		if x.tokIn(k, distanceUnits) && x.tokText(k+1) == "away" {
 			return true
 		}
+	}
+	return false
+}
+
+// nearOtherForce reports whether the site at hit j only locates another
+// force's post: "a drone attack on a Hashd headquarters near Ain al-Asad".
+func (x *extraction) nearOtherForce(j int32) bool {
+	h := &x.hits[j]
+	if w := x.tokText(h.t0 - 1); w != "near" && w != "قرب" && w != "بالقرب" {
+		return false
+	}
+	for k := h.t0 - 2; k >= 0 && k >= h.t0-6 && x.sameSentence(k, h.t0); k-- {
+		if x.hitAt(k, cWeapon) >= 0 || x.hitAt(k, cAttack) >= 0 || x.hitAt(k, cImpact) >= 0 || x.hitAt(k, cSiteNoun) >= 0 {
+			return false // "drones hit near Ain al-Asad", "a US base near ..."
+		}
+		if x.tokIn(k, otherForceWords) || x.hitAt(k, cForeignBase) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// areaAlias reports whether site hit h names the district around a site
+// rather than the site: "the Green Zone", "المنطقة الخضراء".
+func (x *extraction) areaAlias(h *hit) bool {
+	switch unsafeString(x.f.out[h.start:h.end]) {
+	case "gren zone", "international zone", "منطقه خضراء":
+		return true
 	}
 	return false
 }

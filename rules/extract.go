@@ -124,6 +124,7 @@ type itemFlags struct {
 	strike, analysis, anniversary, weapon, coalition bool
 	trial                                            bool // a court case in the headline
 	exercise, visit, accident                        bool // the headline is about a drill, a visit, an accident
+	stormOnly                                        bool // the only weapon of the item is a storming
 }
 
 func unsafeString(b []byte) string {
@@ -315,6 +316,7 @@ func (x *extraction) collectHits() {
 			h.dead = true
 		}
 	}
+	var stormings, others int
 	for i := range x.hits {
 		h := &x.hits[i]
 		if h.dead {
@@ -324,6 +326,11 @@ func (x *extraction) collectHits() {
 		case cWeapon:
 			if h.p.flags&fWeak == 0 {
 				x.item.weapon = true
+			}
+			if h.p.str == "storming" {
+				stormings++
+			} else {
+				others++
 			}
 		case cTarget, cUSWord:
 			x.item.coalition = true
@@ -336,6 +343,7 @@ func (x *extraction) collectHits() {
 			}
 		}
 	}
+	x.item.stormOnly = stormings > 0 && others == 0
 }
 
 // rocketVerb reports whether the token t, "rocket" or "rockets", is the
@@ -653,6 +661,9 @@ func (x *extraction) attackDenied(sg *segment) bool {
 			for k := x.firstHit(t); k < len(x.hits) && x.hits[k].t0 == t; k++ {
 				switch h := &x.hits[k]; {
 				case h.dead:
+				case h.cls == cClaim && x.tokText(h.t1) == "that":
+					// "denied claims that the base was shelled": the claim
+					// is what is denied
 				case h.fam == cKilled, h.cls == cNoCas, h.cls == cUnknownCas, h.cls == cClaim, h.cls == cBlame:
 					return false
 				case h.cls == cWeapon, h.cls == cAttack, h.cls == cImpact:
@@ -710,6 +721,9 @@ func (x *extraction) readEvidence(sg *segment) {
 		case cAttack, cImpact, cIntercept:
 			if x.irrealis(h.t0) {
 				continue
+			}
+			if h.cls == cAttack && x.tokText(h.t0-1) == "no" && x.sameSentence(h.t0-1, h.t0) {
+				continue // "there had been no attack on the base"
 			}
 			if sctx&(1<<cSport) != 0 {
 				continue
@@ -861,6 +875,21 @@ func (x *extraction) describesHost(t int32) bool {
 	return false
 }
 
+// allCaps reports whether s has upper-case Latin letters and no lower-case
+// ones: "ERBIL".
+func allCaps(s string) bool {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z':
+			return false
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		}
+	}
+	return upper
+}
+
 // killDatelines drops a region named only by a wire dateline ("ERBIL, Iraq
 // (Wire) - A drone hit Harir air base ...") when the same sentence names a
 // site: the dateline is where the story was filed, not a second target.
@@ -879,8 +908,7 @@ func (x *extraction) killDatelines() {
 				continue
 			}
 		}
-		name := src[s:e]
-		if strings.ToUpper(name) != name || strings.ToLower(name) == name {
+		if !allCaps(src[s:e]) {
 			continue
 		}
 		rest := src[e:]

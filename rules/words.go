@@ -116,6 +116,9 @@ var (
 	distanceUnits = newWordList("|km|kilometres|kilometers|kilometre|kilometer|miles|mile|يلومتر|يلومترات|كلم|")
 	// roleWords after a denial make it one of a part in the attack.
 	roleWords = newWordList("|role|responsibility|responsible|involvement|involved|link|links|behind|part|مسووليه|مسووليتها|علاقه|تورط|")
+	// otherForceWords name forces other than the US and its partners: a site
+	// "near" their post only locates it.
+	otherForceWords = newWordList("|hashd|pmf|pmu|peshmerga|حشد|")
 	// riseWords before "to" and a number make it a total: "rose to seven".
 	riseWords = newWordList("|rose|rises|risen|rising|climbed|climbs|reached|reaches|jumped|increased|grew|")
 	// overnightNouns after "overnight" make it an adjective: "overnight flights".

@@ -13,7 +13,7 @@ func TestWordListsAreFolded(t *testing.T) {
 		"countFillers": countFillers, "pluralVictims": pluralVictims,
 		"quantityFillers": quantityFillers, "victimFillers": victimFillers, "victimModifiers": victimModifiers,
 		"openWords": openWords, "denyWords": denyWords, "casualtyStops": casualtyStops, "activeCasualty": activeCasualty,
-		"monthLeads": monthLeads, "knownBeforeNoun": knownBeforeNoun, "borderWords": borderWords, "clockWords": clockWords, "hostVerbs": hostVerbs, "riseWords": riseWords, "directionWords": directionWords, "overnightNouns": overnightNouns, "roleWords": roleWords, "distanceUnits": distanceUnits, "correctionWords": correctionWords, "falseWords": falseWords, "copulaWords": copulaWords, "hostFillers": hostFillers, "strikeFillers": strikeFillers, "retroWords": retroWords, "articleWords": articleWords,
+		"monthLeads": monthLeads, "knownBeforeNoun": knownBeforeNoun, "borderWords": borderWords, "clockWords": clockWords, "hostVerbs": hostVerbs, "otherForceWords": otherForceWords, "riseWords": riseWords, "directionWords": directionWords, "overnightNouns": overnightNouns, "roleWords": roleWords, "distanceUnits": distanceUnits, "correctionWords": correctionWords, "falseWords": falseWords, "copulaWords": copulaWords, "hostFillers": hostFillers, "strikeFillers": strikeFillers, "retroWords": retroWords, "articleWords": articleWords,
 	} {
 		if !strings.HasPrefix(l.src, "|") || !strings.HasSuffix(l.src, "|") {
 			t.Errorf("%s must start and end with |", name)
