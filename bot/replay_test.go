@@ -205,6 +205,12 @@ func TestReplayCorpora(t *testing.T) {
 			"day apart; left wrong: a contractor's move from Balad to Erbil read as an attack at Erbil"},
 		{"replay-outlets", 0.95, 0.95, "70 items in other outlets' styles: datelined wire flashes, title case, " +
 			"military releases with GMT times, trackers, regional spellings (Hewler, Hareer, Koniko, Qayara)"},
+		{"replay-2021", 0.90, 0.95, "70 items of 2021-2022: Erbil airport drones, the al-Qaim strikes, the end " +
+			"of the combat mission, the March 2022 missiles on Erbil, Syrian and Jordanian outlets; left wrong: an " +
+			"English report of the drone on the prime minister's home in the Green Zone read as the embassy"},
+		{"replay-noise", 0.95, 0.95, "71 items, most naming a site but reporting no new attack (politics, " +
+			"economy, base life, weather, sport, protests in the Green Zone, attacks on Iraqi posts near a site, " +
+			"denials), with 15 first reports among them"},
 		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
