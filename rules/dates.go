@@ -273,9 +273,16 @@ func (x *extraction) readDates() {
 				}
 				d := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
 				latest := d.AddDate(0, 1, -1)
-				if x.tokText(h.t0-1) == "since" || x.tokText(h.t0-1) == "منذ" {
+				switch x.tokText(h.t0 - 1) {
+				case "since", "منذ":
 					// "since December": a span that runs up to now
 					latest = pub
+				case "early", "مطلع", "اوايل":
+					latest = d.AddDate(0, 0, 9)
+				case "mid", "منتصف":
+					latest = d.AddDate(0, 0, 19)
+				case "late", "اواخر":
+					d = d.AddDate(0, 0, 19)
 				}
 				add(dateExpr{t0: lead, t1: h.t1, date: d, vague: true, latest: latest})
 				continue
@@ -336,6 +343,9 @@ func (x *extraction) readDates() {
 			case "today", "overnight":
 				if h.p.str == "overnight" && (x.hitAt(h.t1, cWeekday) >= 0 || x.tokIn(h.t1, overnightNouns)) {
 					continue // "فجر السبت": the weekday dates it; "overnight flights": not a date
+				}
+				if x.tokText(h.t0-1) == "هذا" && x.tokText(h.t0-2) == "مثل" {
+					continue // "في مثل هذا اليوم من عام 2020": the same day years ago, not today
 				}
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, today: h.p.str == "today"})
 			case "yesterday":

@@ -810,6 +810,13 @@ func (x *extraction) mergeInto(ci int) int32 {
 		a.site, a.region, a.inferred, a.loc, a.weak = c.site, c.region, c.inferred, c.loc, c.weak
 		a.explicitLoc = !c.inferred
 	}
+	// "the Green Zone" names a district that holds several sites: a compound
+	// named in it ("Union III") is the more precise place of the attack
+	if c.site >= 0 && a.site >= 0 && c.site != a.site && !c.inferred && a.loc >= 0 && c.loc >= 0 &&
+		x.areaAlias(&x.hits[a.loc]) && !x.areaAlias(&x.hits[c.loc]) {
+		a.site, a.region, a.inferred, a.loc, a.weak = c.site, c.region, c.inferred, c.loc, c.weak
+		a.explicitLoc = true
+	}
 	if a.weak && !c.weak && c.site == a.site {
 		a.weak = false
 	}

@@ -89,7 +89,7 @@ var (
 	// activeCasualty words put the victims after them: "killing two".
 	activeCasualty = newWordList("|kils|kiled|wounded|injured|")
 	// monthLeads make a month alone a date: "in January".
-	monthLeads = newWordList("|in|since|last|early|late|mid|during|until|the|في|منذ|خلال|")
+	monthLeads = newWordList("|in|since|last|early|late|mid|during|until|the|في|منذ|خلال|منتصف|مطلع|اواخر|اوايل|")
 	// strikeFillers stand between a US word and the strike noun.
 	strikeFillers = newWordList("|drone|air|military|precision|retaliatory|new|deadly|latest|overnight|")
 	// retroWords after "N years" make it a date in the past: "a year after".
