@@ -211,6 +211,10 @@ func TestReplayCorpora(t *testing.T) {
 		{"replay-noise", 0.95, 0.95, "71 items, most naming a site but reporting no new attack (politics, " +
 			"economy, base life, weather, sport, protests in the Green Zone, attacks on Iraqi posts near a site, " +
 			"denials), with 15 first reports among them"},
+		{"replay-mix", 0.95, 0.95, "59 items like the dev corpus at the sites and years the others use least " +
+			"(Besmaya, Q-West, Kharab al-Jir, Tal Baydar, Qasrak, the support center; 2024-2025)"},
+		{"replay-arabic2", 0.95, 0.95, "48 items, 35 in Arabic, like the dev corpus: agency and militia copy, " +
+			"Iraqi month names, foiled plots, \"on this day\" anniversaries, the Green Zone and its compounds"},
 		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
