@@ -38,6 +38,15 @@ func (x *extraction) tokText(i int32) string {
 	return unsafeString(x.f.out[t.start:t.end])
 }
 
+// sepBefore returns the separator the folded text has before token t: ' ',
+// ',' or '\n'; 0 before the first token.
+func (x *extraction) sepBefore(t int32) byte {
+	if t <= 0 || int(t) >= len(x.f.toks) {
+		return 0
+	}
+	return x.f.out[x.f.toks[t].start-1]
+}
+
 // rawNum returns the number token i gives alone, or -1.
 func (x *extraction) rawNum(i int32) int32 {
 	if i < 0 || int(i) >= len(x.f.toks) || x.f.toks[i].ent {

@@ -280,7 +280,7 @@ func (x *extraction) landmark(j int32) bool {
 	if k := h.t0 - 1; k >= 2 && x.tokText(k) == "of" {
 		d := k - 1
 		for d > 0 && d >= k-2 && x.tokIn(d, directionWords) && x.sameSentence(d, h.t0) {
-			if st := x.f.toks[d].start; st > 0 && x.f.out[st-1] == ',' {
+			if x.sepBefore(d) == ',' {
 				return true
 			}
 			d--
@@ -371,10 +371,10 @@ func (x *extraction) speaker(j int32) bool {
 		t++ // "the US embassy in Baghdad said"
 	}
 	if t < int32(len(x.f.toks)) && x.sameSentence(t, h.t0) && x.hitAt(t, cSpeech) < 0 && (x.tokText(t) == "which" || x.tokText(t) == "that") &&
-		x.commaBefore(t) {
+		x.sepBefore(t) == ',' {
 		// "the US embassy, which oversees the centre, said": past the clause
 		for k := t + 1; k < t+25 && k < int32(len(x.f.toks)) && x.sameSentence(k, h.t0); k++ {
-			if x.commaBefore(k) {
+			if x.sepBefore(k) == ',' {
 				t = k
 				break
 			}
@@ -389,12 +389,6 @@ func (x *extraction) speaker(j int32) bool {
 		}
 	}
 	return false
-}
-
-// commaBefore reports whether a comma stands right before token t.
-func (x *extraction) commaBefore(t int32) bool {
-	st := x.f.toks[t].start
-	return st > 0 && x.f.out[st-1] == ','
 }
 
 // antecedent returns the segment whose places an orphan segment refers to:

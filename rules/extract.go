@@ -360,7 +360,7 @@ func (x *extraction) rocketVerb(t int32) bool {
 		if x.hitAt(k, cEconomy) >= 0 {
 			return true
 		}
-		if c := x.f.out[x.f.toks[k+1].start-1]; c == ',' || x.tokIn(k, clauseWords) {
+		if x.sepBefore(k+1) == ',' || x.tokIn(k, clauseWords) {
 			return false
 		}
 	}
@@ -601,7 +601,7 @@ func (x *extraction) responseAt(sg *segment) int32 {
 // comma or clause word between a and b, else b.
 func (x *extraction) firstClauseBreak(a, b int32) int32 {
 	for t := max(a, 1); t < b; t++ {
-		if x.tokIn(t, clauseWords) || x.f.out[x.f.toks[t].start-1] == ',' {
+		if x.tokIn(t, clauseWords) || x.sepBefore(t) == ',' {
 			return t
 		}
 	}
@@ -611,12 +611,8 @@ func (x *extraction) firstClauseBreak(a, b int32) int32 {
 // clauseBreak returns where the clause before token b starts: the last
 // comma or clause word ("and") between a and b, else b.
 func (x *extraction) clauseBreak(a, b int32) int32 {
-	out := x.f.out
 	for t := b - 1; t >= a && t > 0; t-- {
-		if x.tokIn(t, clauseWords) {
-			return t
-		}
-		if out[x.f.toks[t].start-1] == ',' {
+		if x.tokIn(t, clauseWords) || x.sepBefore(t) == ',' {
 			return t
 		}
 	}
@@ -655,7 +651,7 @@ func (x *extraction) attackDenied(sg *segment) bool {
 			continue
 		}
 		for t := d.t1; t < d.t1+16 && t < sg.t1; t++ {
-			if x.tokIn(t, roleWords) || x.tokIn(t, clauseWords) || t > d.t1 && x.f.out[x.f.toks[t].start-1] != ' ' {
+			if x.tokIn(t, roleWords) || x.tokIn(t, clauseWords) || t > d.t1 && x.sepBefore(t) != ' ' {
 				break // the clause of the denial ends
 			}
 			for k := x.firstHit(t); k < len(x.hits) && x.hits[k].t0 == t; k++ {
@@ -826,7 +822,7 @@ func (x *extraction) speechDate(d *dateExpr) bool {
 // between tokens a < b.
 func (x *extraction) sameClauseTokens(a, b int32) bool {
 	for t := a + 1; t <= b; t++ {
-		if x.f.out[x.f.toks[t].start-1] != ' ' {
+		if x.sepBefore(t) != ' ' {
 			return false
 		}
 	}

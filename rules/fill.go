@@ -495,7 +495,7 @@ func (x *extraction) sameClause(a, b int32) bool {
 		ha, hb = hb, ha
 	}
 	for t := ha.t1; t <= hb.t0 && int(t) < len(x.f.toks); t++ {
-		if c := x.f.out[x.f.toks[t].start-1]; c == ',' || c == '\n' {
+		if c := x.sepBefore(t); c == ',' || c == '\n' {
 			return false
 		}
 		if t < hb.t0 && x.tokIn(t, clauseWords) {
