@@ -31,8 +31,7 @@ type automaton struct {
 	emask    uint64   // len(edges)-1
 	outPat   []int32  // pattern that ends exactly at the state, or -1
 	dict     []int32  // next state on the failure chain that ends a pattern, or -1
-	patWords []int32  // number of words in each pattern
-	patLen   []int32  // length of each pattern in bytes
+	pat      []apat   // per pattern: its length in bytes and in words
 	stems    [][]stem // per state: the stem words that may follow it, failure chain included (root excluded)
 
 	// stem words from the root: a byte trie over the words' bytes
@@ -43,11 +42,11 @@ type automaton struct {
 	nstates  int
 }
 
-// vslot holds a word of the vocabulary: its first 8 bytes, zero-padded,
+// vslot holds a word of the vocabulary: its first 16 bytes, zero-padded,
 // and its length; n is 0 for an empty slot.
 type vslot struct {
-	lo    uint64
-	n, id int32
+	lo, hi uint64
+	n, id  int32
 }
 
 // astate is one state of the automaton, packed for the scan loop.
@@ -55,7 +54,14 @@ type astate struct {
 	oneWord int32 // the word of the state's only child; noChild, or manyChildren
 	oneTo   int32 // that child
 	fail    int32 // failure state
+	out     int32 // outPat of the state
+	dict    int32 // dict of the state
 	flags   uint8 // sEnds, sStems
+}
+
+// apat is what a match needs of its pattern.
+type apat struct {
+	len, words int32
 }
 
 const (
@@ -111,8 +117,7 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 	ownStems := map[int32][]stem{}
 	for pid, p := range pats {
 		ws := strings.Split(p, " ")
-		a.patWords = append(a.patWords, int32(len(ws)))
-		a.patLen = append(a.patLen, int32(len(p)))
+		a.pat = append(a.pat, apat{int32(len(p)), int32(len(ws))})
 		s := int32(0)
 		for _, w := range ws {
 			id := wordID(w)
@@ -153,7 +158,7 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 		for a.slots[i].n != 0 {
 			i = (i + 1) & a.smask
 		}
-		a.slots[i] = vslot{lo, int32(len(w)), int32(id)}
+		a.slots[i] = vslot{lo, hi, int32(len(w)), int32(id)}
 		f := keyHash(lo, hi, len(w)) >> (64 - filterBits)
 		a.filter[f>>6] |= 1 << (f & 63)
 	}
@@ -232,6 +237,9 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 			}
 		}
 	}
+	for s := range a.st {
+		a.st[s].out, a.st[s].dict = a.outPat[s], a.dict[s]
+	}
 	a.buildStemTrie(ownStems[0])
 	return a
 }
@@ -304,8 +312,32 @@ func edgeHash(key uint64) uint64 {
 
 // word returns the vocabulary id of the token text[start:end], or -1.
 func (a *automaton) word(text []byte, start, end int) int32 {
-	n := end - start
 	lo, hi := wordKey(text, start, end)
+	return a.lookup(lo, hi, text[start:end])
+}
+
+// keyMask[n] keeps the first n bytes of a 16-byte key.
+var keyMask = func() (m [17][2]uint64) {
+	for n := range m {
+		for k := 0; k < n; k++ {
+			m[n][k/8] |= 0xFF << (8 * (k % 8))
+		}
+	}
+	return m
+}()
+
+// wordAt is word for a token of a text that goes on for at least 16 bytes
+// after it, as the folded text does: the key is read without branches.
+func (a *automaton) wordAt(text []byte, start, end int) int32 {
+	k := &keyMask[min(end-start, 16)]
+	lo := binary.LittleEndian.Uint64(text[start:]) & k[0]
+	hi := binary.LittleEndian.Uint64(text[start+8:]) & k[1]
+	return a.lookup(lo, hi, text[start:end])
+}
+
+// lookup finds the word tok whose key is lo, hi.
+func (a *automaton) lookup(lo, hi uint64, tok []byte) int32 {
+	n := len(tok)
 	h := keyHash(lo, hi, n)
 	if f := h >> (64 - filterBits); a.filter[f>>6]&(1<<(f&63)) == 0 {
 		return -1
@@ -315,7 +347,7 @@ func (a *automaton) word(text []byte, start, end int) int32 {
 		if sl.n == 0 {
 			return -1
 		}
-		if sl.lo == lo && int(sl.n) == n && (n <= 8 || a.words[sl.id][8:] == string(text[start+8:end])) {
+		if sl.lo == lo && sl.hi == hi && int(sl.n) == n && (n <= 16 || a.words[sl.id][16:] == string(tok[16:])) {
 			return sl.id
 		}
 	}
@@ -366,56 +398,92 @@ func (a *automaton) next(s, w int32) int32 {
 
 // scan appends every occurrence of every pattern in the folded text to out,
 // in order of the token they end in (and, in one token, longest first).
-// ids is scratch space, returned for reuse.
+// ids is scratch space for the tokens' word ids, returned for reuse.
+//
+// The loop is the matcher's hot path: the word lookup is written out in it
+// and each token costs a few dozen instructions.
 func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []int32) {
-	text := f.out
-	// the words first: lookups that do not wait for one another
-	ids = ids[:0]
-	for j := range f.toks {
-		tk := &f.toks[j]
-		w := int32(-1)
-		if tk.end > tk.start {
-			w = a.word(text, int(tk.start), int(tk.end))
-		}
-		ids = append(ids, w)
+	text := f.out[:cap(f.out)] // the folder leaves 16 bytes after the text
+	toks := f.toks
+	if cap(ids) < len(toks) {
+		ids = make([]int32, len(toks), len(toks)+len(toks)/4)
 	}
+	ids = ids[:len(toks)]
+	slots, smask, words := a.slots, a.smask, a.words
+	st, rootNext := a.st, a.rootNext
 	s := int32(0)
-	for j, w := range ids {
-		tk := &f.toks[j]
-		if tk.end == tk.start {
+	for j := range toks {
+		tk := toks[j]
+		n := int(tk.end - tk.start)
+		if n == 0 {
+			ids[j] = -1
 			s = 0
 			continue
 		}
-		if j > 0 && text[tk.start-1] != ' ' {
-			s = 0 // a clause or sentence break
-		}
-		tok := text[tk.start:tk.end]
-		// the token may go on after a stem word
-		if s != 0 && a.st[s].flags&sStems != 0 {
-			for _, st := range a.stems[s] {
-				if len(tok) > len(st.word) && string(tok[:len(st.word)]) == st.word {
-					out = a.found(st.pat, tk.start+int32(len(st.word)), int32(j), out)
+		// the word's id: its first 16 bytes are its key
+		key := text[tk.start : tk.start+16]
+		k := &keyMask[min(n, 16)]
+		lo := binary.LittleEndian.Uint64(key) & k[0]
+		hi := binary.LittleEndian.Uint64(key[8:]) & k[1]
+		h := keyHash(lo, hi, n)
+		w := int32(-1)
+		if fb := h >> (64 - filterBits); a.filter[fb>>6]&(1<<(fb&63)) != 0 {
+			for i := h & smask; ; i = (i + 1) & smask {
+				sl := &slots[i]
+				if sl.n == 0 {
+					break
+				}
+				if sl.lo == lo && sl.hi == hi && int(sl.n) == n &&
+					(n <= 16 || words[sl.id][16:] == string(text[tk.start+16:tk.end])) {
+					w = sl.id
+					break
 				}
 			}
 		}
-		if a.stemCls[tok[0]] != 0 {
-			out = a.rootStems(tok, tk.start, int32(j), out)
+		ids[j] = w
+		if s != 0 {
+			if text[tk.start-1] != ' ' {
+				s = 0 // a clause or sentence break
+			} else if st[s].flags&sStems != 0 {
+				out = a.stemsAfter(s, text[tk.start:tk.end], tk.start, int32(j), out)
+			}
+		}
+		if a.stemCls[key[0]] != 0 {
+			out = a.rootStems(text[tk.start:tk.end], tk.start, int32(j), out)
 		}
 		if w < 0 {
 			s = 0
 			continue
 		}
-		s = a.next(s, w)
-		if a.st[s].flags&sEnds == 0 {
+		if s == 0 {
+			s = rootNext[w]
+		} else {
+			s = a.next(s, w)
+		}
+		if s == 0 || st[s].flags&sEnds == 0 {
 			continue
 		}
-		for t := s; t > 0; t = a.dict[t] {
-			if p := a.outPat[t]; p >= 0 {
-				out = a.found(p, tk.end, int32(j), out)
+		for t := s; t > 0; {
+			e := &st[t]
+			if p := e.out; p >= 0 {
+				pt := a.pat[p]
+				out = append(out, rawMatch{start: tk.end - pt.len, end: tk.end, pat: p, t0: int32(j) + 1 - pt.words, t1: int32(j) + 1})
 			}
+			t = e.dict
 		}
 	}
 	return out, ids
+}
+
+// stemsAfter reports the stem words that may follow state s which the
+// token starts with (and goes on after).
+func (a *automaton) stemsAfter(s int32, tok []byte, start, j int32, out []rawMatch) []rawMatch {
+	for _, st := range a.stems[s] {
+		if len(tok) > len(st.word) && string(tok[:len(st.word)]) == st.word {
+			out = a.found(st.pat, start+int32(len(st.word)), j, out)
+		}
+	}
+	return out
 }
 
 // rootStems reports the stem words a token starts with (and goes on after).
@@ -435,5 +503,6 @@ func (a *automaton) rootStems(tok []byte, start, j int32, out []rawMatch) []rawM
 }
 
 func (a *automaton) found(p, end, j int32, out []rawMatch) []rawMatch {
-	return append(out, rawMatch{start: end - a.patLen[p], end: end, pat: p, t0: j + 1 - a.patWords[p], t1: j + 1})
+	pt := a.pat[p]
+	return append(out, rawMatch{start: end - pt.len, end: end, pat: p, t0: j + 1 - pt.words, t1: j + 1})
 }

@@ -164,6 +164,9 @@ func (f *folder) fold(src string) {
 	if len(f.toks) == 0 {
 		f.sentStart = f.sentStart[:0]
 	}
+	if cap(f.out)-len(f.out) < 16 {
+		f.grow(16) // the matcher reads words 16 bytes at a time
+	}
 }
 
 // latinRun folds the rest of the Latin word being built from src[i], and
@@ -171,36 +174,52 @@ func (f *folder) fold(src string) {
 // kept in one tight loop. It returns where it stopped.
 func (f *folder) latinRun(i int) int {
 	src := f.src
-	out, off := f.out, f.off
-	last := out[len(out)-1]
+	// the run writes at most one byte per byte it reads
+	if room := len(src) - i; cap(f.out)-len(f.out) < room || cap(f.off)-len(f.off) < room {
+		f.grow(room)
+	}
+	n := len(f.out)
+	limit := n + len(src) - i
+	out, off := f.out[:limit], f.off[:limit]
+	last := out[n-1]
 	for {
-		for i < len(src) {
+		for ; i < len(src); i++ {
 			lc := src[i] | 0x20
 			if lc < 'a' || lc > 'z' {
 				break
 			}
 			if lc != last {
-				out = append(out, lc)
-				off = append(off, int32(i))
+				out[n] = lc
+				off[n] = int32(i)
+				n++
 				last = lc
 			}
-			i++
 		}
 		if i+1 >= len(src) || src[i] != ' ' || !isASCIILetter(src[i+1]) {
 			break
 		}
 		// one space, then the next word: end this token, start that one
-		f.toks = append(f.toks, token{start: int32(f.tokStart), end: int32(len(out)), sent: f.sent, num: -1})
-		out = append(out, ' ', src[i+1]|0x20)
-		off = append(off, int32(i), int32(i+1))
-		f.tokStart = len(out) - 1
+		f.toks = append(f.toks, token{start: int32(f.tokStart), end: int32(n), sent: f.sent, num: -1})
+		last = src[i+1] | 0x20
+		out[n], out[n+1] = ' ', last
+		off[n], off[n+1] = int32(i), int32(i+1)
+		n += 2
+		f.tokStart = n - 1
 		f.tokKind = 'a'
 		f.initials = false
-		last = src[i+1] | 0x20
 		i += 2
 	}
-	f.out, f.off = out, off
+	f.out, f.off = out[:n], off[:n]
 	return i
+}
+
+// grow makes room for n more output bytes.
+func (f *folder) grow(n int) {
+	out := make([]byte, len(f.out), 2*cap(f.out)+n)
+	copy(out, f.out)
+	off := make([]int32, len(f.off), cap(out))
+	copy(off, f.off)
+	f.out, f.off = out, off
 }
 
 const (
