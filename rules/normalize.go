@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 
@@ -171,18 +173,53 @@ func (f *folder) fold(src string) {
 
 // latinRun folds the rest of the Latin word being built from src[i], and
 // the words after it while one space alone separates them: the common case,
-// kept in one tight loop. It returns where it stopped.
+// kept in one tight loop that reads eight bytes at a time. It returns where
+// it stopped.
 func (f *folder) latinRun(i int) int {
 	src := f.src
-	// the run writes at most one byte per byte it reads
-	if room := len(src) - i; cap(f.out)-len(f.out) < room || cap(f.off)-len(f.off) < room {
+	// the run writes at most one byte per byte it reads, and up to eight
+	// bytes past its end
+	if room := len(src) - i + 8; cap(f.out)-len(f.out) < room || cap(f.off)-len(f.off) < room {
 		f.grow(room)
 	}
 	n := len(f.out)
-	limit := n + len(src) - i
+	limit := n + len(src) - i + 8
 	out, off := f.out[:limit], f.off[:limit]
+	toks := f.toks
+	tokStart, sent := int32(f.tokStart), f.sent
+	joined := false // a word after a space was started
 	last := out[n-1]
 	for {
+		// the word's letters, eight at a time while no letter is doubled
+		for i+8 <= len(src) {
+			x := binary.LittleEndian.Uint64([]byte(src[i : i+8])) | 0x2020202020202020
+			l := bits.TrailingZeros64(^letterBytes(x)&0x8080808080808080) >> 3 // letters that start x
+			if l == 0 {
+				break
+			}
+			if doubled(x, last, l) {
+				// fold these l letters one by one
+				for end := i + l; i < end; i++ {
+					if lc := src[i] | 0x20; lc != last {
+						out[n] = lc
+						off[n] = int32(i)
+						n++
+						last = lc
+					}
+				}
+			} else {
+				binary.LittleEndian.PutUint64(out[n:n+8], x)
+				o := off[n : n+8 : n+8]
+				o[0], o[1], o[2], o[3] = int32(i), int32(i+1), int32(i+2), int32(i+3)
+				o[4], o[5], o[6], o[7] = int32(i+4), int32(i+5), int32(i+6), int32(i+7)
+				n += l
+				i += l
+				last = byte(x >> (8 * (l - 1)))
+			}
+			if l < 8 {
+				break
+			}
+		}
 		for ; i < len(src); i++ {
 			lc := src[i] | 0x20
 			if lc < 'a' || lc > 'z' {
@@ -199,18 +236,38 @@ func (f *folder) latinRun(i int) int {
 			break
 		}
 		// one space, then the next word: end this token, start that one
-		f.toks = append(f.toks, token{start: int32(f.tokStart), end: int32(n), sent: f.sent, num: -1})
+		toks = append(toks, token{start: tokStart, end: int32(n), sent: sent, num: -1})
 		last = src[i+1] | 0x20
 		out[n], out[n+1] = ' ', last
 		off[n], off[n+1] = int32(i), int32(i+1)
 		n += 2
-		f.tokStart = n - 1
-		f.tokKind = 'a'
-		f.initials = false
+		tokStart = int32(n - 1)
+		joined = true
 		i += 2
+	}
+	f.toks = toks
+	if joined {
+		f.tokStart, f.tokKind, f.initials = int(tokStart), 'a', false
 	}
 	f.out, f.off = out[:n], off[:n]
 	return i
+}
+
+// letterBytes sets the top bit of each byte of x that is an ASCII letter
+// once lower-cased (x has the 0x20 bit of every byte set).
+func letterBytes(x uint64) uint64 {
+	// per byte b of x's low seven bits, with no carry between bytes:
+	// b+0x1F has its top bit set when b >= 'a', and 0xFA-b when b <= 'z'
+	b := x & 0x7F7F7F7F7F7F7F7F
+	return (b + 0x1F1F1F1F1F1F1F1F) & (0xFAFAFAFAFAFAFAFA - b) & ^x & 0x8080808080808080
+}
+
+// doubled reports whether one of the first l letters of x repeats the
+// letter before it (last, for the first).
+func doubled(x uint64, last byte, l int) bool {
+	d := x ^ (x<<8 | uint64(last))
+	zero := (d - 0x0101010101010101) & ^d & 0x8080808080808080
+	return zero<<((64-8*l)&63) != 0 // l is 1 to 8: the first l bytes are kept
 }
 
 // grow makes room for n more output bytes.
