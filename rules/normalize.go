@@ -192,7 +192,7 @@ func (f *folder) latinRun(i int) int {
 	for {
 		// the word's letters, eight at a time while no letter is doubled
 		for i+8 <= len(src) {
-			x := binary.LittleEndian.Uint64([]byte(src[i : i+8])) | 0x2020202020202020
+			x := binary.LittleEndian.Uint64([]byte(src[i:i+8])) | 0x2020202020202020
 			l := bits.TrailingZeros64(^letterBytes(x)&0x8080808080808080) >> 3 // letters that start x
 			if l == 0 {
 				break
