@@ -8,9 +8,13 @@ import (
 // automaton finds every pattern — a phrase of folded words — in the tokens
 // of a folded text in one pass: an Aho-Corasick automaton whose alphabet is
 // the words the patterns use. Each token is looked up once in a hash table
-// of those words; a token that no pattern uses sends the automaton back to
-// its root, which is what most tokens of a text do. Patterns never span a
-// clause or sentence break.
+// of those words, whose slot also gives the state the word leads to from the
+// root; a token that no pattern uses sends the automaton back to its root,
+// which is what most tokens of a text do. From any other state, one lookup
+// in a table of the transitions that differ from the root's (failure links
+// followed when the automaton is built) gives the next state, so the scan
+// never walks a failure chain. Patterns never span a clause or sentence
+// break.
 //
 // The last word of a stem pattern may also be the start of a longer token
 // (Arabic suffixes: قصفت, قصفوا). Those are found by checking the token
@@ -27,11 +31,9 @@ type automaton struct {
 
 	rootNext []int32  // state after word id from the root, 0 if none
 	st       []astate // per state: what the scan loop reads of it
-	edges    []aedge  // (state, word) -> state for states with several children
-	emask    uint64   // len(edges)-1
-	outPat   []int32  // pattern that ends exactly at the state, or -1
-	dict     []int32  // next state on the failure chain that ends a pattern, or -1
-	pat      []apat   // per pattern: its length in bytes and in words
+	delta    []aedge  // (state, word) -> state, failures followed, where it differs from the root's
+	dmask    uint64   // len(delta)-1
+	pat      []apat   // per pattern p, at p+1: its length in bytes and in words
 	stems    [][]stem // per state: the stem words that may follow it, failure chain included (root excluded)
 
 	// stem words from the root: a byte trie over the words' bytes
@@ -42,21 +44,20 @@ type automaton struct {
 	nstates  int
 }
 
-// vslot holds a word of the vocabulary: its first 16 bytes, zero-padded,
-// and its length; n is 0 for an empty slot.
+// vslot holds a word of the vocabulary: its first 16 bytes, zero-padded
+// (lo is 0 for an empty slot: a word never starts with a zero byte), its
+// id, and the state the automaton goes to on it from the root.
 type vslot struct {
-	lo, hi uint64
-	n, id  int32
+	lo, hi   uint64
+	id, root int32
 }
 
 // astate is one state of the automaton, packed for the scan loop.
 type astate struct {
-	oneWord int32 // the word of the state's only child; noChild, or manyChildren
-	oneTo   int32 // that child
-	fail    int32 // failure state
-	out     int32 // outPat of the state
-	dict    int32 // dict of the state
-	flags   uint8 // sEnds, sStems
+	fail  int32 // failure state
+	out   int32 // pattern that ends exactly at the state, or -1
+	dict  int32 // next state on the failure chain that ends a pattern, or -1
+	flags uint8 // sStems
 }
 
 // apat is what a match needs of its pattern.
@@ -64,13 +65,8 @@ type apat struct {
 	len, words int32
 }
 
-const (
-	noChild      = -1
-	manyChildren = -2
-
-	sEnds  = 1 << 0 // the state or its failure chain ends a pattern
-	sStems = 1 << 1 // a stem word may follow the state
-)
+// sStems marks a state that a stem word may follow.
+const sStems = 1
 
 type aedge struct {
 	key uint64 // state<<32 | word; emptyEdge when free
@@ -111,13 +107,14 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 		}
 		return id
 	}
+	a.pat = []apat{{}} // pattern -1, which no state ends, at 0
 	// the trie, with sparse children while building
 	children := []map[int32]int32{{}}
-	a.outPat = []int32{-1}
+	outPat := []int32{-1}
 	ownStems := map[int32][]stem{}
 	for pid, p := range pats {
 		ws := strings.Split(p, " ")
-		a.pat = append(a.pat, apat{int32(len(p)), int32(len(ws))})
+		a.pat = append(a.pat, apat{int32(len(p)), int32(len(ws))}) // pattern pid at pid+1
 		s := int32(0)
 		for _, w := range ws {
 			id := wordID(w)
@@ -125,12 +122,12 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 			if !ok {
 				n = int32(len(children))
 				children = append(children, map[int32]int32{})
-				a.outPat = append(a.outPat, -1)
+				outPat = append(outPat, -1)
 				children[s][id] = n
 			}
 			s = n
 		}
-		a.outPat[s] = int32(pid)
+		outPat[s] = int32(pid)
 		if stemPat[pid] {
 			// the parent of the last word is where the stem may follow
 			par := int32(0)
@@ -154,65 +151,33 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 	a.smask = uint64(size - 1)
 	for id, w := range a.words {
 		lo, hi := wordKey([]byte(w), 0, len(w))
-		i := keyHash(lo, hi, len(w)) & a.smask
-		for a.slots[i].n != 0 {
+		i := keyHash(lo, hi) & a.smask
+		for a.slots[i].lo != 0 {
 			i = (i + 1) & a.smask
 		}
-		a.slots[i] = vslot{lo, hi, int32(len(w)), int32(id)}
-		f := keyHash(lo, hi, len(w)) >> (64 - filterBits)
+		a.slots[i] = vslot{lo: lo, hi: hi, id: int32(id)}
+		f := keyHash(lo, hi) >> (64 - filterBits)
 		a.filter[f>>6] |= 1 << (f & 63)
 	}
-	// goto edges
+	// goto edges from the root
 	a.rootNext = make([]int32, len(a.words))
-	a.st = make([]astate, n)
-	many := 0
-	for s, ch := range children {
-		switch len(ch) {
-		case 0:
-			a.st[s].oneWord = noChild
-		case 1:
-			for w, t := range ch {
-				a.st[s].oneWord, a.st[s].oneTo = w, t
-			}
-		default:
-			a.st[s].oneWord = manyChildren
-			many += len(ch)
-		}
+	for w, t := range children[0] {
+		a.rootNext[w] = t
 	}
-	esize := 16
-	for esize < 2*many {
-		esize *= 2
-	}
-	a.edges = make([]aedge, esize)
-	for i := range a.edges {
-		a.edges[i].key = emptyEdge
-	}
-	a.emask = uint64(esize - 1)
-	for s, ch := range children {
-		for w, t := range ch {
-			if s == 0 {
-				a.rootNext[w] = t
-				continue
-			}
-			if len(ch) == 1 {
-				continue
-			}
-			key := uint64(s)<<32 | uint64(w)
-			i := edgeHash(key) & a.emask
-			for a.edges[i].key != emptyEdge {
-				i = (i + 1) & a.emask
-			}
-			a.edges[i] = aedge{key, t}
+	for i := range a.slots {
+		if a.slots[i].lo != 0 {
+			a.slots[i].root = a.rootNext[a.slots[i].id]
 		}
 	}
 	// failure and output links, breadth first
-	a.dict = make([]int32, n)
+	a.st = make([]astate, n)
 	a.stems = make([][]stem, n)
-	a.dict[0] = -1
+	for s := range a.st {
+		a.st[s].out, a.st[s].dict = outPat[s], -1
+	}
 	queue := make([]int32, 0, n)
 	for _, t := range children[0] {
 		queue = append(queue, t)
-		a.dict[t] = -1
 	}
 	for q := 0; q < len(queue); q++ {
 		s := queue[q]
@@ -222,26 +187,73 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 			if len(a.stems[s]) > 0 {
 				a.st[s].flags |= sStems
 			}
-			if a.outPat[s] >= 0 || a.dict[s] >= 0 {
-				a.st[s].flags |= sEnds
-			}
 		}
 		for w, t := range children[s] {
 			queue = append(queue, t)
-			ft := a.next(f, w)
+			ft := a.next(children, f, w)
 			a.st[t].fail = ft
-			if a.outPat[ft] >= 0 {
-				a.dict[t] = ft
+			if outPat[ft] >= 0 {
+				a.st[t].dict = ft
 			} else {
-				a.dict[t] = a.dict[ft]
+				a.st[t].dict = a.st[ft].dict
 			}
 		}
 	}
-	for s := range a.st {
-		a.st[s].out, a.st[s].dict = a.outPat[s], a.dict[s]
-	}
+	a.buildDelta(children, queue)
 	a.buildStemTrie(ownStems[0])
 	return a
+}
+
+// buildDelta compiles the transitions of the automaton as a DFA would have
+// them, failures followed: delta holds next(s, w) for every state s but the
+// root and word w on which it differs from the root's transition, so that
+// the scan finds any transition in one lookup. order is the states in
+// breadth-first order, failure states before the states that fail to them.
+func (a *automaton) buildDelta(children []map[int32]int32, order []int32) {
+	// words[s]: the words that a state on the failure chain of s (the root
+	// excluded) has a goto on
+	words := make([][]int32, len(children))
+	type entry struct{ s, w, t int32 }
+	var entries []entry
+	for _, s := range order {
+		f := a.st[s].fail
+		seen := map[int32]bool{}
+		var ws []int32
+		for w := range children[s] {
+			ws = append(ws, w)
+			seen[w] = true
+		}
+		if f != 0 {
+			for _, w := range words[f] {
+				if !seen[w] {
+					ws = append(ws, w)
+				}
+			}
+		}
+		words[s] = ws
+		for _, w := range ws {
+			if t := a.next(children, s, w); t != a.rootNext[w] {
+				entries = append(entries, entry{s, w, t})
+			}
+		}
+	}
+	size := 16
+	for size < 2*len(entries) {
+		size *= 2
+	}
+	a.delta = make([]aedge, size)
+	for i := range a.delta {
+		a.delta[i].key = emptyEdge
+	}
+	a.dmask = uint64(size - 1)
+	for _, e := range entries {
+		key := uint64(e.s)<<32 | uint64(e.w)
+		i := edgeHash(key) & a.dmask
+		for a.delta[i].key != emptyEdge {
+			i = (i + 1) & a.dmask
+		}
+		a.delta[i] = aedge{key, e.t}
+	}
 }
 
 // buildStemTrie compiles the stem words that may start a pattern.
@@ -300,8 +312,8 @@ func wordKey(text []byte, start, end int) (lo, hi uint64) {
 	return lo, hi
 }
 
-func keyHash(lo, hi uint64, n int) uint64 {
-	h := lo*0x9E3779B97F4A7C15 ^ (hi+uint64(n))*0xC2B2AE3D27D4EB4F
+func keyHash(lo, hi uint64) uint64 {
+	h := lo*0x9E3779B97F4A7C15 ^ hi*0xC2B2AE3D27D4EB4F
 	return h ^ h>>31
 }
 
@@ -337,56 +349,26 @@ func (a *automaton) wordAt(text []byte, start, end int) int32 {
 
 // lookup finds the word tok whose key is lo, hi.
 func (a *automaton) lookup(lo, hi uint64, tok []byte) int32 {
-	n := len(tok)
-	h := keyHash(lo, hi, n)
+	h := keyHash(lo, hi)
 	if f := h >> (64 - filterBits); a.filter[f>>6]&(1<<(f&63)) == 0 {
 		return -1
 	}
 	for i := h & a.smask; ; i = (i + 1) & a.smask {
 		sl := &a.slots[i]
-		if sl.n == 0 {
-			return -1
-		}
-		if sl.lo == lo && sl.hi == hi && int(sl.n) == n && (n <= 16 || a.words[sl.id][16:] == string(tok[16:])) {
+		if sl.lo == lo && sl.hi == hi && (len(tok) <= 16 || a.words[sl.id] == string(tok)) {
 			return sl.id
 		}
-	}
-}
-
-// child returns the goto state of s on word w, or -1.
-func (a *automaton) child(s, w int32) int32 {
-	if s == 0 {
-		if t := a.rootNext[w]; t != 0 {
-			return t
-		}
-		return -1
-	}
-	st := &a.st[s]
-	switch ow := st.oneWord; ow {
-	case w:
-		return st.oneTo
-	case noChild:
-		return -1
-	case manyChildren:
-	default:
-		return -1
-	}
-	key := uint64(s)<<32 | uint64(w)
-	for i := edgeHash(key) & a.emask; ; i = (i + 1) & a.emask {
-		e := &a.edges[i]
-		if e.key == key {
-			return e.to
-		}
-		if e.key == emptyEdge {
+		if sl.lo == 0 {
 			return -1
 		}
 	}
 }
 
-// next follows the failure links from s until a state has a goto on w.
-func (a *automaton) next(s, w int32) int32 {
+// next is the state after s on word w, failures followed, from the goto
+// edges of the trie being built.
+func (a *automaton) next(children []map[int32]int32, s, w int32) int32 {
 	for {
-		if t := a.child(s, w); t >= 0 {
+		if t, ok := children[s][w]; ok {
 			return t
 		}
 		if s == 0 {
@@ -410,63 +392,62 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 	}
 	ids = ids[:len(toks)]
 	slots, smask, words := a.slots, a.smask, a.words
-	st, rootNext := a.st, a.rootNext
+	st, delta, dmask := a.st, a.delta, a.dmask
 	s := int32(0)
 	for j := range toks {
 		tk := toks[j]
-		n := int(tk.end - tk.start)
-		if n == 0 {
+		wl := int(tk.end - tk.start)
+		if wl == 0 {
 			ids[j] = -1
 			s = 0
 			continue
 		}
 		// the word's id: its first 16 bytes are its key
 		key := text[tk.start : tk.start+16]
-		k := &keyMask[min(n, 16)]
+		k := &keyMask[min(wl, 16)]
 		lo := binary.LittleEndian.Uint64(key) & k[0]
 		hi := binary.LittleEndian.Uint64(key[8:]) & k[1]
-		h := keyHash(lo, hi, n)
-		w := int32(-1)
+		h := keyHash(lo, hi)
+		w, root := int32(-1), int32(0)
 		if fb := h >> (64 - filterBits); a.filter[fb>>6]&(1<<(fb&63)) != 0 {
 			for i := h & smask; ; i = (i + 1) & smask {
 				sl := &slots[i]
-				if sl.n == 0 {
+				if sl.lo == lo && sl.hi == hi && (wl <= 16 || words[sl.id] == string(text[tk.start:tk.end])) {
+					w, root = sl.id, sl.root
 					break
 				}
-				if sl.lo == lo && sl.hi == hi && int(sl.n) == n &&
-					(n <= 16 || words[sl.id][16:] == string(text[tk.start+16:tk.end])) {
-					w = sl.id
+				if sl.lo == 0 {
 					break
 				}
 			}
 		}
 		ids[j] = w
-		if s != 0 {
-			if text[tk.start-1] != ' ' {
-				s = 0 // a clause or sentence break
-			} else if st[s].flags&sStems != 0 {
-				out = a.stemsAfter(s, text[tk.start:tk.end], tk.start, int32(j), out)
-			}
+		if tk.start > 0 && text[tk.start-1] != ' ' {
+			s = 0 // a clause or sentence break
+		}
+		if st[s].flags&sStems != 0 {
+			out = a.stemsAfter(s, text[tk.start:tk.end], tk.start, int32(j), out)
 		}
 		if a.stemCls[key[0]] != 0 {
 			out = a.rootStems(text[tk.start:tk.end], tk.start, int32(j), out)
 		}
-		if w < 0 {
-			s = 0
-			continue
+		next := root // no word, or no transition of the state's own
+		if s != 0 && w >= 0 {
+			dk := uint64(s)<<32 | uint64(w)
+			for i := edgeHash(dk) & dmask; ; i = (i + 1) & dmask {
+				if e := &delta[i]; e.key == dk {
+					next = e.to
+					break
+				} else if e.key == emptyEdge {
+					break
+				}
+			}
 		}
-		if s == 0 {
-			s = rootNext[w]
-		} else {
-			s = a.next(s, w)
-		}
-		if s == 0 || st[s].flags&sEnds == 0 {
-			continue
-		}
+		s = next
 		for t := s; t > 0; {
 			e := &st[t]
 			if p := e.out; p >= 0 {
-				pt := a.pat[p]
+				pt := a.pat[p+1]
 				out = append(out, rawMatch{start: tk.end - pt.len, end: tk.end, pat: p, t0: int32(j) + 1 - pt.words, t1: int32(j) + 1})
 			}
 			t = e.dict
@@ -503,6 +484,6 @@ func (a *automaton) rootStems(tok []byte, start, j int32, out []rawMatch) []rawM
 }
 
 func (a *automaton) found(p, end, j int32, out []rawMatch) []rawMatch {
-	pt := a.pat[p]
+	pt := a.pat[p+1]
 	return append(out, rawMatch{start: end - pt.len, end: end, pat: p, t0: j + 1 - pt.words, t1: j + 1})
 }
