@@ -130,6 +130,8 @@ func (f *folder) fold(src string) {
 					f.out = append(f.out, a.b1)
 					f.off = append(f.off, int32(i))
 				}
+				i = f.arabicRun(i + 2)
+				continue
 			case arDigit:
 				f.emit(a.b0, int32(i), 'd')
 			case arSep:
@@ -268,6 +270,37 @@ func doubled(x uint64, last byte, l int) bool {
 	d := x ^ (x<<8 | uint64(last))
 	zero := (d - 0x0101010101010101) & ^d & 0x8080808080808080
 	return zero<<((64-8*l)&63) != 0 // l is 1 to 8: the first l bytes are kept
+}
+
+// arabicRun folds the rest of the Arabic word being built from src[i]: its
+// letters, and the marks inside it that are dropped, in one tight loop. It
+// returns where it stopped.
+func (f *folder) arabicRun(i int) int {
+	src := f.src
+	// two output bytes at most for each two-byte letter read
+	if room := len(src) - i; cap(f.out)-len(f.out) < room || cap(f.off)-len(f.off) < room {
+		f.grow(room)
+	}
+	n := len(f.out)
+	limit := n + len(src) - i
+	out, off := f.out[:limit], f.off[:limit]
+	for i+1 < len(src) {
+		c, c1 := src[i], src[i+1]
+		if c < 0xD8 || c > 0xDB || c1&0xC0 != 0x80 {
+			break
+		}
+		a := &arabicTab[int(c&0x3)<<6|int(c1&0x3F)]
+		if a.kind == arLetter {
+			out[n], out[n+1] = a.b0, a.b1
+			off[n], off[n+1] = int32(i), int32(i)
+			n += 2
+		} else if a.kind != arDrop {
+			break
+		}
+		i += 2
+	}
+	f.out, f.off = out[:n], off[:n]
+	return i
 }
 
 // grow makes room for n more output bytes.
