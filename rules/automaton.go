@@ -394,8 +394,9 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 	slots, smask, words := a.slots, a.smask, a.words
 	st, delta, dmask := a.st, a.delta, a.dmask
 	s := int32(0)
+	filter, stemCls, pat := &a.filter, &a.stemCls, a.pat
 	for j := range toks {
-		tk := toks[j]
+		tk := &toks[j]
 		wl := int(tk.end - tk.start)
 		if wl == 0 {
 			ids[j] = -1
@@ -403,13 +404,13 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 			continue
 		}
 		// the word's id: its first 16 bytes are its key
-		key := text[tk.start : tk.start+16]
+		start := int(tk.start)
 		k := &keyMask[min(wl, 16)]
-		lo := binary.LittleEndian.Uint64(key) & k[0]
-		hi := binary.LittleEndian.Uint64(key[8:]) & k[1]
+		lo := binary.LittleEndian.Uint64(text[start:]) & k[0]
+		hi := binary.LittleEndian.Uint64(text[start+8:]) & k[1]
 		h := keyHash(lo, hi)
 		w, root := int32(-1), int32(0)
-		if fb := h >> (64 - filterBits); a.filter[fb>>6]&(1<<(fb&63)) != 0 {
+		if fb := h >> (64 - filterBits); filter[fb>>6]&(1<<(fb&63)) != 0 {
 			for i := h & smask; ; i = (i + 1) & smask {
 				sl := &slots[i]
 				if sl.lo == lo && sl.hi == hi && (wl <= 16 || words[sl.id] == string(text[tk.start:tk.end])) {
@@ -428,7 +429,7 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 		if st[s].flags&sStems != 0 {
 			out = a.stemsAfter(s, text[tk.start:tk.end], tk.start, int32(j), out)
 		}
-		if a.stemCls[key[0]] != 0 {
+		if stemCls[byte(lo)] != 0 {
 			out = a.rootStems(text[tk.start:tk.end], tk.start, int32(j), out)
 		}
 		next := root // no word, or no transition of the state's own
@@ -447,7 +448,7 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 		for t := s; t > 0; {
 			e := &st[t]
 			if p := e.out; p >= 0 {
-				pt := a.pat[p+1]
+				pt := pat[p+1]
 				out = append(out, rawMatch{start: tk.end - pt.len, end: tk.end, pat: p, t0: int32(j) + 1 - pt.words, t1: int32(j) + 1})
 			}
 			t = e.dict
