@@ -423,7 +423,7 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 			}
 		}
 		ids[j] = w
-		if tk.start > 0 && text[tk.start-1] != ' ' {
+		if tk.brk {
 			s = 0 // a clause or sentence break
 		}
 		if st[s].flags&sStems != 0 {
@@ -445,13 +445,16 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 			}
 		}
 		s = next
-		for t := s; t > 0; {
-			e := &st[t]
+		// the patterns that end here: the state's own (the root has
+		// none), then those of the states on its failure chain
+		for e := &st[s]; ; e = &st[e.dict] {
 			if p := e.out; p >= 0 {
 				pt := pat[p+1]
 				out = append(out, rawMatch{start: tk.end - pt.len, end: tk.end, pat: p, t0: int32(j) + 1 - pt.words, t1: int32(j) + 1})
 			}
-			t = e.dict
+			if e.dict < 0 {
+				break
+			}
 		}
 	}
 	return out, ids

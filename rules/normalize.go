@@ -31,6 +31,7 @@ type token struct {
 	sent       int32 // sentence index
 	num        int32 // value when the token is all digits, else -1
 	ent        bool  // inside a site or region name ("Tower 22"): not a count
+	brk        bool  // a clause or sentence break comes before it
 }
 
 // folder folds text into out and keeps, for every output byte, the offset of
@@ -48,6 +49,7 @@ type folder struct {
 	tokStart int   // start of the current token in out; -1 between tokens
 	tokKind  byte  // 'a' Latin letter, 'd' digit, 'r' Arabic, 'o' other letter
 	initials bool  // the current token was built from dotted initials (U.S.)
+	tokBrk   bool  // a clause or sentence break comes before the current token
 	sent     int32
 }
 
@@ -61,6 +63,7 @@ func (f *folder) reset(src string) {
 	f.tokStart = -1
 	f.tokKind = 0
 	f.initials = false
+	f.tokBrk = false
 	f.sent = 0
 }
 
@@ -105,7 +108,7 @@ func (f *folder) fold(src string) {
 			default:
 				// sep(' '), with the end of a Latin word inlined
 				if f.tokStart >= 0 && f.tokKind == 'a' {
-					f.toks = append(f.toks, token{start: int32(f.tokStart), end: int32(len(f.out)), sent: f.sent, num: -1})
+					f.toks = append(f.toks, token{start: int32(f.tokStart), end: int32(len(f.out)), sent: f.sent, num: -1, brk: f.tokBrk})
 					f.tokStart = -1
 				} else if f.tokStart >= 0 {
 					f.endToken()
@@ -190,6 +193,7 @@ func (f *folder) latinRun(i int) int {
 	toks := f.toks
 	tokStart, sent := int32(f.tokStart), f.sent
 	joined := false // a word after a space was started
+	brk := f.tokBrk
 	last := out[n-1]
 	for {
 		// the word's letters, eight at a time while no letter is doubled
@@ -238,7 +242,8 @@ func (f *folder) latinRun(i int) int {
 			break
 		}
 		// one space, then the next word: end this token, start that one
-		toks = append(toks, token{start: tokStart, end: int32(n), sent: sent, num: -1})
+		toks = append(toks, token{start: tokStart, end: int32(n), sent: sent, num: -1, brk: brk})
+		brk = false
 		last = src[i+1] | 0x20
 		out[n], out[n+1] = ' ', last
 		off[n], off[n+1] = int32(i), int32(i+1)
@@ -249,7 +254,7 @@ func (f *folder) latinRun(i int) int {
 	}
 	f.toks = toks
 	if joined {
-		f.tokStart, f.tokKind, f.initials = int(tokStart), 'a', false
+		f.tokStart, f.tokKind, f.initials, f.tokBrk = int(tokStart), 'a', false, false
 	}
 	f.out, f.off = out[:n], off[:n]
 	return i
@@ -381,6 +386,7 @@ func (f *folder) emitRune(r rune, o int32, kind byte) {
 }
 
 func (f *folder) startToken(o int32) {
+	f.tokBrk = len(f.out) > 0 && f.pend != 0 && f.pend != ' '
 	if len(f.out) > 0 && f.pend != 0 {
 		if f.pend == '\n' {
 			f.sent++
@@ -424,7 +430,7 @@ func (f *folder) endToken() {
 		f.dropTanweenAlif()
 		f.stripArabicPrefix()
 	}
-	t := token{start: int32(f.tokStart), end: int32(len(f.out)), sent: f.sent, num: -1}
+	t := token{start: int32(f.tokStart), end: int32(len(f.out)), sent: f.sent, num: -1, brk: f.tokBrk}
 	if f.tokKind == 'd' && t.end-t.start <= 9 {
 		n := int32(0)
 		for _, c := range f.out[t.start:t.end] {

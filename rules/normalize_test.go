@@ -77,6 +77,9 @@ func TestFoldOffsets(t *testing.T) {
 			}
 		}
 		for _, tk := range f.toks {
+			if want := tk.start > 0 && f.out[tk.start-1] != ' '; tk.brk != want {
+				t.Fatalf("%q: token %q: break before it %v, want %v", src, f.out[tk.start:tk.end], tk.brk, want)
+			}
 			s, e := f.span(tk.start, tk.end)
 			if s < 0 || e > len(src) || s >= e {
 				t.Fatalf("%q: token %q maps to [%d,%d)", src, f.out[tk.start:tk.end], s, e)
