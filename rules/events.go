@@ -694,7 +694,7 @@ func (x *extraction) events() []Event {
 				c.bg = f.bg
 			}
 		}
-		if x.item.analysis && sg.date < 0 {
+		if x.item.analysis && sg.date < 0 || x.sumsUpRoundup(c) {
 			c.generic = true
 		}
 		// a headline about a drill governs the sentences that name its
@@ -745,6 +745,50 @@ func (x *extraction) events() []Event {
 		return nil
 	}
 	return out
+}
+
+// sumsUpRoundup reports whether c is a site of a headline that names,
+// without a date, two or more sites which a roundup in the story lists and
+// no other sentence of it reports: the headline sums the roundup up ("From
+// Harir to al-Tanf, a month of attacks"), it reports none of them.
+func (x *extraction) sumsUpRoundup(c *cand) bool {
+	if c.site < 0 || x.segs[c.seg].date >= 0 || !x.isTitleTok(x.hits[c.loc].t0) {
+		return false
+	}
+	first, two := int32(-1), false
+	for k := range x.cands {
+		d := &x.cands[k]
+		if d.site < 0 || !x.isTitleTok(x.hits[d.loc].t0) {
+			continue
+		}
+		if x.segs[d.seg].date >= 0 || !x.listedByRoundup(d.site) {
+			return false
+		}
+		switch {
+		case first < 0:
+			first = d.site
+		case d.site != first:
+			two = true
+		}
+	}
+	return two
+}
+
+// listedByRoundup reports whether a roundup outside the headline names the
+// site and no other sentence outside it does.
+func (x *extraction) listedByRoundup(site int32) bool {
+	listed := false
+	for k := range x.cands {
+		d := &x.cands[k]
+		if d.site != site || x.isTitleTok(x.hits[d.loc].t0) {
+			continue
+		}
+		if !x.segs[d.seg].roundup {
+			return false
+		}
+		listed = true
+	}
+	return listed
 }
 
 func (x *extraction) anyStrike() bool {
