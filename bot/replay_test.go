@@ -215,6 +215,9 @@ func TestReplayCorpora(t *testing.T) {
 			"(Besmaya, Q-West, Kharab al-Jir, Tal Baydar, Qasrak, the support center; 2024-2025)"},
 		{"replay-arabic2", 0.95, 0.95, "48 items, 35 in Arabic, like the dev corpus: agency and militia copy, " +
 			"Iraqi month names, foiled plots, \"on this day\" anniversaries, the Green Zone and its compounds"},
+		{"replay-arabic3", 0.95, 0.95, "35 items, 31 in Arabic, like the dev corpus from October to December 2023: " +
+			"first reports, English and Arabic duplicates, claims, threats, foiled attacks, US strikes, sport, visits, " +
+			"anniversaries and a headline that spans a two-month tally"},
 		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
