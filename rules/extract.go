@@ -106,6 +106,7 @@ type extraction struct {
 	raw        []rawMatch
 	ids        []int32
 	hits       []hit
+	hitFrom    []int32 // per token t, and one past the last: the first hit whose first token is t or after
 	dates      []dateExpr
 	segs       []segment
 	cands      []cand
@@ -247,6 +248,18 @@ func (x *extraction) collectHits() {
 			x.hits = append(x.hits, hit{start: start, end: r.end, t0: r.t0, t1: r.t1, p: &m.pay[k], cls: c, fam: c.family()})
 		}
 	}
+	// hitFrom[t]: the first hit whose first token is t or after
+	n := len(x.f.toks)
+	if cap(x.hitFrom) < n+1 {
+		x.hitFrom = make([]int32, n+1, n+1+n/4)
+	}
+	x.hitFrom = x.hitFrom[:n+1]
+	for t, h := 0, 0; t <= n; t++ {
+		for h < len(x.hits) && int(x.hits[h].t0) < t {
+			h++
+		}
+		x.hitFrom[t] = int32(h)
+	}
 	// blocked phrases cancel the words inside them
 	for i := range x.hits {
 		b := &x.hits[i]
@@ -386,16 +399,13 @@ func (x *extraction) arabicArticleBefore(start, end int32) bool {
 
 // firstHit returns the index of the first hit whose first token is >= t.
 func (x *extraction) firstHit(t int32) int {
-	lo, hi := 0, len(x.hits)
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if x.hits[mid].t0 < t {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
+	switch {
+	case t <= 0:
+		return 0
+	case int(t) >= len(x.hitFrom):
+		return len(x.hits)
 	}
-	return lo
+	return int(x.hitFrom[t])
 }
 
 // hitAt returns the live hit of class c that starts at token t, or -1.
