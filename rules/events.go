@@ -697,6 +697,12 @@ func (x *extraction) events() []Event {
 		if x.item.analysis && sg.date < 0 || x.sumsUpRoundup(c) {
 			c.generic = true
 		}
+		// the body of a full article, past its lede, gives the context: a
+		// site it names without a date of its own is news only when the
+		// lede reports an attack there too
+		if c.bg == "" && !c.generic && sg.date < 0 && x.inBody(c) && !x.ledeReports(c) {
+			c.bg = "named in the body of an article, past its lede, without a date"
+		}
 		// a headline about a drill governs the sentences that name its
 		// site only as "the base" or through a region, unless they report
 		// something that landed or hurt someone
@@ -745,6 +751,33 @@ func (x *extraction) events() []Event {
 		return nil
 	}
 	return out
+}
+
+// inBody reports whether candidate c lies in the body of an article.
+func (x *extraction) inBody(c *cand) bool {
+	return int(x.f.off[x.f.toks[x.hits[c.loc].t0].start]) >= x.bodyStart
+}
+
+// ledeReports reports whether the headline or the lede reports, as news,
+// an attack at the site of c, or in its region when c names only a region.
+func (x *extraction) ledeReports(c *cand) bool {
+	for k := range x.cands {
+		d := &x.cands[k]
+		if d.bg != "" || d.generic || x.inBody(d) {
+			continue
+		}
+		switch {
+		case c.site >= 0:
+			if d.site == c.site {
+				return true
+			}
+		case c.region >= 0:
+			if d.region == c.region || d.site >= 0 && x.m.inRegion[c.region][d.site] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sumsUpRoundup reports whether c is a site of a headline that names,

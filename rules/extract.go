@@ -102,6 +102,7 @@ type extraction struct {
 	owned      bool   // text is not scratch space
 	join       []byte // scratch space for joining the parts of an item
 	titleEnd   int
+	bodyStart  int // where the body of an article starts, past its lede; len(text) when there is none
 	f          folder
 	raw        []rawMatch
 	ids        []int32
@@ -199,6 +200,7 @@ func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.pub = in.Published // zero: dates relative to publication stay unknown
 	x.text = text
 	x.titleEnd = len(in.Title)
+	x.bodyStart = bodyStart(text, in)
 	x.hits = x.hits[:0]
 	x.dates = x.dates[:0]
 	x.segs = x.segs[:0]
@@ -207,6 +209,24 @@ func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.evs = x.evs[:0]
 	x.reasons = x.reasons[:0]
 	x.item = itemFlags{}
+}
+
+// bodyStart returns where, in the joined text of in, the body of a full
+// article starts: its content past the lede, which is the summary when the
+// item has one and the content's first paragraph when not. An item without
+// content has no body.
+func bodyStart(text string, in Input) int {
+	if in.Content == "" {
+		return len(text)
+	}
+	start := len(text) - len(in.Content)
+	if in.Summary != "" {
+		return start
+	}
+	if i := strings.IndexByte(strings.TrimLeft(in.Content, " \n"), '\n'); i >= 0 {
+		return len(text) - len(strings.TrimLeft(in.Content, " \n")) + i
+	}
+	return len(text)
 }
 
 // collectHits turns raw matches into hits: boundaries and case checked,

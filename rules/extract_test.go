@@ -45,6 +45,7 @@ type extractCase struct {
 	name    string
 	title   string
 	summary string
+	content string
 	pub     string
 	want    string // brief(res)
 	reason  string // substring of res.Reason when want is ""
@@ -55,7 +56,7 @@ func runExtractCases(t *testing.T, cases []extractCase) {
 	m := testMatcher(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := m.Extract(Input{Title: c.title, Summary: c.summary, Published: at(c.pub)})
+			res := m.Extract(Input{Title: c.title, Summary: c.summary, Content: c.content, Published: at(c.pub)})
 			if got := brief(res); got != c.want {
 				t.Errorf("events = %q, want %q (reason %q)\n%s", got, c.want, res.Reason, dump(res))
 			}
@@ -678,4 +679,39 @@ func TestExtractCasualtiesBelongToTheirSite(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestExtractFullArticles(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{name: "the body's undated sites are context",
+			title:   "Drone downed near Harir air base",
+			summary: "Air defences shot down a drone near Harir air base late on Tuesday, Kurdish officials said.",
+			content: "Air defences shot down an explosive-laden drone near Harir air base, north-east of Erbil, late on Tuesday, Kurdish officials said. Nobody was hurt.\n\n" +
+				"The base has been a target before. Rockets have slammed into Ain al-Asad in the west of the country, wounding contractors, and drones have struck near Erbil airport.\n\n" +
+				"Officials said the investigation would take weeks.",
+			pub: "2024-05-22T08:00:00Z", want: "ain-al-asad@?~bg erbil-air-base@?~bg harir@2024-05-21"},
+		{name: "a body that dates another attack reports it",
+			title:   "Drone downed near Harir air base",
+			summary: "Air defences shot down a drone near Harir air base late on Tuesday, Kurdish officials said.",
+			content: "Air defences shot down an explosive-laden drone near Harir air base late on Tuesday, Kurdish officials said.\n\n" +
+				"Hours earlier, on Tuesday afternoon, two rockets struck Ain al-Asad air base, wounding a contractor, the coalition said.",
+			pub: "2024-05-22T08:00:00Z", want: "ain-al-asad@2024-05-21 harir@2024-05-21"},
+		{name: "the body goes on about the lede's attack",
+			title:   "Rockets hit Taji base",
+			summary: "Three rockets struck Camp Taji north of Baghdad on Sunday evening, Iraqi officials said.",
+			content: "Three rockets struck Camp Taji north of Baghdad on Sunday evening, Iraqi officials said.\n\n" +
+				"One rocket hit a vehicle park inside Taji, destroying two trucks, and the others fell on open ground.",
+			pub: "2021-07-12T08:00:00Z", want: "taji@2021-07-11"},
+		{name: "without a summary the first paragraph is the lede",
+			title: "Rockets hit Taji base",
+			content: "Three rockets struck Camp Taji north of Baghdad on Sunday evening, Iraqi officials said.\n\n" +
+				"Militias have fired drones at al-Tanf in Syria, and rockets have fallen on Baghdad airport.",
+			pub: "2021-07-12T08:00:00Z", want: "al-tanf@?~bg biap@?~bg taji@2021-07-11"},
+		{name: "in Arabic",
+			title:   "سقوط صاروخين على قاعدة عين الأسد",
+			summary: "سقط صاروخان مساء الأحد على قاعدة عين الأسد الجوية غربي العراق من دون إصابات.",
+			content: "سقط صاروخان مساء الأحد على قاعدة عين الأسد الجوية في محافظة الأنبار من دون أن يسفرا عن إصابات، بحسب مصدر أمني.\n\n" +
+				"وتعرضت قاعدة حرير قرب أربيل لهجمات بطائرات مسيرة، كما سقطت صواريخ على قاعدة فكتوريا قرب مطار بغداد.",
+			pub: "2023-11-13T08:00:00Z", want: "ain-al-asad@2023-11-12 biap@?~bg harir@?~bg"},
+	})
 }
