@@ -345,10 +345,33 @@ func (x *extraction) originBefore(j int32) bool {
 	h := &x.hits[j]
 	for k := j - 1; k >= 0 && x.hits[k].t1 >= h.t0-1; k-- {
 		if o := &x.hits[k]; !o.dead && o.cls == cOrigin && o.t1 <= h.t0 {
+			// "a drone heading for the base": where a weapon is bound
+			// is its target
+			return o.p.str != "dest" || !x.weaponBefore(o.t0)
+		}
+	}
+	return false
+}
+
+// weaponBefore reports whether a weapon word ends at most two tokens
+// before token t, in its sentence: "a drone (that was) heading for".
+func (x *extraction) weaponBefore(t int32) bool {
+	for k := x.firstHit(t - 3); k < len(x.hits) && x.hits[k].t0 < t; k++ {
+		if w := &x.hits[k]; !w.dead && w.cls == cWeapon && w.t1 <= t && w.t1 >= t-2 && x.sameSentence(w.t0, t) {
 			return true
 		}
 	}
 	return false
+}
+
+// directionBefore reports whether a direction stands right before token t
+// in its sentence: "north-east of", "شمال شرقي".
+func (x *extraction) directionBefore(t int32) bool {
+	k := t - 1
+	if x.tokText(k) == "of" {
+		k--
+	}
+	return k >= 0 && x.sameSentence(k, t) && x.tokIn(k, directionWords)
 }
 
 // fromBefore reports whether "from" (من) stands at most six tokens before
@@ -474,6 +497,12 @@ func (x *extraction) regionCandidate(si int32, first int) {
 		fit, only := x.fitRegion(h.p.val, noun, air, target)
 		if fit == 0 || fit > 1 && len(x.cands) > first {
 			continue // a site is named: a vague region beside it adds nothing
+		}
+		if len(x.cands) > first && x.directionBefore(h.t0) {
+			// "Harir air base, north-east of Erbil", "قاعدة حرير الواقعة
+			// شمال شرقي أربيل": with a site named, a region placed by a
+			// direction only says where the site is
+			continue
 		}
 		if len(x.cands) > first && x.fromBefore(h.t0) {
 			// "rockets fired from Bartella in the Nineveh plains at Erbil

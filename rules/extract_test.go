@@ -204,6 +204,23 @@ func TestExtractAttacks(t *testing.T) {
 	})
 }
 
+func TestExtractBoundForASite(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{name: "a drone heading for a base attacks it", title: "Drone downed near Kurdish base",
+			summary: "Air defences shot down a drone heading for the Harir air base on Tuesday evening, officials said.",
+			pub:     "2025-03-05T08:00:00Z", want: "harir@2025-03-04"},
+		{name: "a missile on its way to a base", title: "Missile intercepted over Anbar",
+			summary: "A ballistic missile on its way to Ain al-Asad was intercepted late on Monday, the coalition said.",
+			pub:     "2025-03-05T08:00:00Z", want: "ain-al-asad@2025-03-03"},
+		{name: "a city placed by a direction only locates the site", title: "هجوم بطائرة مسيرة",
+			summary: "أسقطت الدفاعات الجوية مساء الثلاثاء طائرة مسيرة كانت متجهة نحو قاعدة حرير الجوية الواقعة شمال شرقي أربيل، والتي تستخدمها قوات التحالف الدولي.",
+			pub:     "2025-03-05T08:00:00Z", want: "harir@2025-03-04"},
+		{name: "the same in English", title: "Rockets hit Kurdish base",
+			summary: "Rockets struck the Harir air base north-east of Erbil, which hosts coalition troops, on Tuesday evening.",
+			pub:     "2025-03-05T08:00:00Z", want: "harir@2025-03-04"},
+	})
+}
+
 func TestExtractRegions(t *testing.T) {
 	runExtractCases(t, []extractCase{
 		{name: "a base in a province with one base resolves to it",
@@ -281,6 +298,9 @@ func TestExtractNotAttacks(t *testing.T) {
 		{name: "attacks on bases such as", title: "Pentagon weighs more strikes on militias",
 			summary: "Militias have claimed dozens of rocket and drone attacks on bases such as Union III and Erbil air base.",
 			pub:     "2024-02-01T10:00:00Z", want: ""},
+		{name: "trucks heading for a base are a convoy", title: "Roadside bomb hits lorries in Anbar",
+			summary: "A roadside bomb damaged two lorries heading for Ain al-Asad on Monday, police said.",
+			pub:     "2025-03-05T08:00:00Z", want: ""},
 		{name: "a site as the destination of a convoy", title: "Roadside bomb hits trucks on the Baghdad-Hilla highway",
 			summary: "The blast damaged two lorries carrying supplies bound for Balad air base on Monday, police said.",
 			pub:     "2022-05-03T10:00:00Z", want: ""},

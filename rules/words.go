@@ -110,7 +110,8 @@ var (
 	// the site is named after: "near al-Shaddadi town".
 	townWords = newWordList("|town|city|village|township|")
 	// directionWords before "of" make a site a locator: ", north of Camp Taji".
-	directionWords = newWordList("|north|south|east|west|northeast|northwest|southeast|southwest|")
+	directionWords = newWordList("|north|south|east|west|northeast|northwest|southeast|southwest|" +
+		"شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|")
 	// distanceUnits measure how far a place is from a site named as a
 	// landmark.
 	distanceUnits = newWordList("|km|kilometres|kilometers|kilometre|kilometer|miles|mile|يلومتر|يلومترات|كلم|")
