@@ -255,7 +255,7 @@ func (x *extraction) militiaWeapon(sg *segment) bool {
 		h := &x.hits[j]
 		if !h.dead && h.cls == cWeapon && h.p.flags&fWeak == 0 {
 			switch h.p.str {
-			case "rocket", "missile", "ballistic missile", "drone":
+			case "rocket", "missile", "rocket or missile", "ballistic missile", "drone":
 				return true
 			}
 		}

@@ -465,7 +465,9 @@ func merge(in *store.Incident, ev rules.Event) []string {
 	if ev.Projectiles > in.Projectiles {
 		in.Projectiles = ev.Projectiles
 	}
-	if (in.SubEventType == "" || in.SubEventType == "unknown") && ev.Weapon != "" && ev.Weapon != "unknown" {
+	if loose(in.SubEventType) && !loose(ev.Weapon) || (in.SubEventType == "" || in.SubEventType == "unknown") && ev.Weapon != "" && ev.Weapon != "unknown" {
+		// a later report that names the weapon more exactly ("ballistic
+		// missiles" after an Arabic report of صواريخ) says what it was
 		in.SubEventType = ev.Weapon
 	}
 	return changes
@@ -533,6 +535,16 @@ func weaponClass(w string) string {
 		return "ied"
 	}
 	return "" // unknown or generic ("missile", "attack"): no contradiction
+}
+
+// loose reports whether a weapon is named only loosely: "rocket or
+// missile", "missile" or "attack".
+func loose(w string) bool {
+	switch strings.ToLower(w) {
+	case "rocket or missile", "missile":
+		return true
+	}
+	return false
 }
 
 func civil(t time.Time) time.Time {

@@ -33,6 +33,8 @@ type step struct {
 	// step needs them
 	text   string
 	others []rules.Event
+	// weapon, when set, is the weapon the incident must have after the step
+	weapon string
 }
 
 func site(g *rules.Gazetteer, id, date, weapon string) rules.Event {
@@ -98,6 +100,12 @@ func TestDecide(t *testing.T) {
 			{ev: site(g, "erbil-air-base", "2022-03-13", "ballistic missile"), title: "Iranian missiles land near Erbil consulate", action: "alert", same: -1},
 			{ev: site(g, "erbil-air-base", "2022-03-13", "rocket"), title: "Katyusha barrage on coalition base at dawn", action: "alert", same: -1},
 		}, false},
+		{"a loosely named weapon joins the exactly named one, which then names the incident", nil, []step{
+			{ev: site(g, "erbil-air-base", "2022-03-13", "rocket or missile"), title: "صواريخ تسقط قرب مطار أربيل", action: "alert", same: -1},
+			{ev: site(g, "erbil-air-base", "2022-03-13", "ballistic missile"), title: "Iran fires ballistic missiles at Erbil",
+				action: "duplicate", same: 0, weapon: "ballistic missile"},
+			{ev: site(g, "erbil-air-base", "2022-03-13", "rocket"), title: "Katyusha barrage on coalition base at dawn", action: "alert", same: -1},
+		}, false},
 		{"known incident never alerts", []store.Incident{{SiteID: "tower-22", Location: "Tower 22", Country: "Jordan", EventDate: day("2024-01-28"), SubEventType: "drone", Fatalities: 3, Wounded: 40, Known: true}}, []step{
 			{ev: site(g, "tower-22", "2024-01-28", "drone"), title: "Drone kills three at Tower 22", action: "known", same: -1},
 		}, false},
@@ -160,6 +168,9 @@ func TestDecide(t *testing.T) {
 				}
 				if dec.Reason == "" {
 					t.Errorf("step %d: no reason", i)
+				}
+				if s.weapon != "" && dec.Incident.SubEventType != s.weapon {
+					t.Errorf("step %d: incident weapon %q, want %q", i, dec.Incident.SubEventType, s.weapon)
 				}
 				switch {
 				case s.same >= 0 && ids[i] != ids[s.same]:

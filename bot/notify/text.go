@@ -145,6 +145,9 @@ func plural(noun string, n int) string {
 	if n == 1 {
 		return noun
 	}
+	if a, b, ok := strings.Cut(noun, " or "); ok {
+		return a + "s or " + b + "s" // "rockets or missiles"
+	}
 	return noun + "s"
 }
 

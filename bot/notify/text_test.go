@@ -108,6 +108,23 @@ func TestTruncate(t *testing.T) {
 	}
 }
 
+func TestPlural(t *testing.T) {
+	for _, c := range []struct {
+		noun string
+		n    int
+		want string
+	}{
+		{"rocket", 1, "rocket"},
+		{"rocket", 3, "rockets"},
+		{"rocket or missile", 1, "rocket or missile"},
+		{"rocket or missile", 5, "rockets or missiles"},
+	} {
+		if got := plural(c.noun, c.n); got != c.want {
+			t.Errorf("plural(%q, %d) = %q, want %q", c.noun, c.n, got, c.want)
+		}
+	}
+}
+
 func TestHeadline(t *testing.T) {
 	loc := time.FixedZone("+03", 3*3600)
 	now := time.Date(2024, 3, 5, 12, 0, 0, 0, time.UTC)
