@@ -397,6 +397,9 @@ func (x *extraction) readDates() {
 				}
 			}
 		case cUnit:
+			if x.arabicUnitsAfter(h, pub, ctx, ctxSent, add) {
+				continue
+			}
 			// "three days later", "a year after", "twelve months on", "two weeks ago"
 			v := x.tokNum(h.t0 - 1)
 			t0 := h.t0 - 1
@@ -434,6 +437,44 @@ func (x *extraction) readDates() {
 			}
 		}
 	}
+}
+
+// arabicUnitsAfter reads "بعد يومين من" (two days after), "بعد ثلاثة أيام
+// من", "بعد يوم من" and, vaguely, "بعد أيام من" (days after): what follows is
+// counted back from the date of the sentence, else from publication, as
+// "N days after" is in English. It reports whether h was read so.
+func (x *extraction) arabicUnitsAfter(h *hit, pub, ctx time.Time, ctxSent int32, add func(dateExpr)) bool {
+	if x.tokText(h.t1) != "من" || !x.sameSentence(h.t0, h.t1) {
+		return false
+	}
+	t0, v := h.t0-1, int32(-1)
+	if n := x.tokNum(t0); n > 0 && x.f.toks[t0].num < 0 {
+		t0, v = t0-1, n // a number word: "ثلاثة أيام"
+	}
+	if x.tokText(t0) != "بعد" || !x.sameSentence(t0, h.t0) {
+		return false
+	}
+	w := x.tokText(h.t0)
+	switch {
+	case v > 0:
+	case strings.HasSuffix(w, "ين"): // the dual: يومين، أسبوعين، شهرين، عامين
+		v = 2
+	case w == "يوم" || w == "اسبوع" || w == "شهر" || w == "عام" || w == "سنه":
+		v = 1
+	}
+	base := pub
+	if !ctx.IsZero() && ctxSent == x.f.toks[h.t0].sent {
+		base = ctx
+	}
+	if v <= 0 {
+		// "بعد أيام من": some time before
+		d := shift(base, h.p.str, -2)
+		add(dateExpr{t0: t0, t1: h.t1 + 1, date: d, vague: true, relative: true, latest: d, old: true, after: true})
+		return true
+	}
+	d := shift(base, h.p.str, -int(v))
+	add(dateExpr{t0: t0, t1: h.t1 + 1, date: d, relative: true, vague: h.p.str != "day", latest: d, old: true, after: true})
+	return true
 }
 
 // isYear reports whether token t is a year: four digits from 1990 to the

@@ -501,12 +501,18 @@ func (x *extraction) segment() {
 			if k+1 < na {
 				d0, d1 := &x.dates[anchors[k]], &x.dates[anchors[k+1]]
 				end = x.clauseBreak(d0.t1, d1.t0)
-				if end == d1.t0 && d0.t0 > t0+2 {
+				if end == d1.t0 && d0.t0 > t0+2 && (x.sepBefore(d1.t0) != ',' || !x.siteIn(d1.t0, t1)) {
 					// no break between them, and the first date does not
 					// open the sentence: it dates what comes before it, the
 					// second what lies between them ("mourners gathered on
 					// Friday for a soldier killed when rockets hit K-1 on
-					// Wednesday")
+					// Wednesday"); so does a comma before a second date
+					// whose clause names no site of its own ("on Thursday
+					// over the embassy, three days after rockets landed
+					// inside the compound"), but one that names its own
+					// leaves the site before it to the first ("landed on
+					// Friday at Baghdad airport, two days after rockets
+					// fell on Taji")
 					end = d0.t1
 				}
 			}
@@ -636,6 +642,16 @@ func (x *extraction) firstClauseBreak(a, b int32) int32 {
 		}
 	}
 	return b
+}
+
+// siteIn reports whether a site is named in tokens [a, b).
+func (x *extraction) siteIn(a, b int32) bool {
+	for j := x.firstHit(a); j < len(x.hits) && x.hits[j].t0 < b; j++ {
+		if h := &x.hits[j]; !h.dead && h.cls == cSite {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseBreak returns where the clause before token b starts: the last
