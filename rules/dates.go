@@ -148,6 +148,7 @@ func isOrdinalSuffix(s string) bool {
 // findDates reads every date expression, in text order.
 func (x *extraction) findDates() {
 	x.readDates()
+	x.dropDatelineDates()
 	// a date is added where it is read; one that starts a token before the
 	// date read just before it ("27th of December" after "December 26") is
 	// moved into place, so that the dates are in text order
@@ -437,6 +438,46 @@ func (x *extraction) readDates() {
 			}
 		}
 	}
+}
+
+// dropDatelineDates drops the dates of datelines ("WASHINGTON, Jan 16
+// (Agency) -"): the day the report was filed, not the day of anything it
+// reports.
+func (x *extraction) dropDatelineDates() {
+	src := x.f.src
+	kept := x.dates[:0]
+	for _, d := range x.dates {
+		s, _ := x.f.span(x.f.toks[d.t0].start, x.f.toks[d.t0].end)
+		_, e := x.f.span(x.f.toks[d.t1-1].start, x.f.toks[d.t1-1].end)
+		if !isDateline(src, s, e) {
+			kept = append(kept, d)
+		}
+	}
+	x.dates = kept
+}
+
+// isDateline reports whether src[s:e] is the date of a dateline: after a
+// place in capitals and a comma at the start of a line, and before the
+// agency in brackets and a dash.
+func isDateline(src string, s, e int) bool {
+	line := src[:s]
+	if i := strings.LastIndexByte(line, '\n'); i >= 0 {
+		line = line[i+1:]
+	}
+	place, ok := strings.CutSuffix(strings.TrimRight(line, " "), ",")
+	if city, _, _ := strings.Cut(place, ","); !ok || !allCaps(city) { // "ERBIL, Iraq, Jan 16"
+		return false
+	}
+	rest := strings.TrimLeft(src[e:], " ")
+	if !strings.HasPrefix(rest, "(") {
+		return false
+	}
+	q := strings.IndexByte(rest, ')')
+	if q < 0 || q > 40 {
+		return false
+	}
+	rest = strings.TrimLeft(rest[q+1:], " ")
+	return strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "\u2013") || strings.HasPrefix(rest, "\u2014")
 }
 
 // arabicUnitsAfter reads "بعد يومين من" (two days after), "بعد ثلاثة أيام
