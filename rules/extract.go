@@ -801,6 +801,8 @@ func (x *extraction) readEvidence(sg *segment) {
 	// no word of it being fired, landing or downed is a find, not an attack
 	case (ctx&(1<<cFoil) != 0 || ctx&(1<<cFoilWeak) != 0 && (ctx&(1<<cFoilObj) != 0 || sg.ev&(eA|eI|eX) == 0)) && !impact && !x.foiledInFlight(sg):
 		sg.ev, sg.cancel = 0, "foiled before launch"
+	case ctx&(1<<cCessation) != 0 && x.cessationGoverns(sg):
+		sg.ev, sg.cancel = 0, "a halt to attacks, not an attack"
 	case !realis && (ctx&(1<<cThreat) != 0 || x.hasFutureModal(sg)):
 		sg.ev, sg.cancel = 0, "future tense: threat"
 	case ctx&(1<<cHandover) != 0 && !(sg.ev&(eW|eV) != 0 && sg.ev&(eA|eI|eX) != 0):
@@ -847,6 +849,32 @@ func (x *extraction) readEvidence(sg *segment) {
 	if sg.cancel != "" {
 		x.reasons = append(x.reasons, sg.cancel)
 	}
+}
+
+// cessationGoverns reports whether a word of halting governs the attack
+// words of segment sg: it stands at most three tokens before one, in its
+// clause, with no word of cause between ("suspend rocket strikes on US
+// troops", "a halt to attacks"; not "flights halted after a drone attack").
+func (x *extraction) cessationGoverns(sg *segment) bool {
+	for j := sg.h0; j < sg.h1; j++ {
+		c := &x.hits[j]
+		if c.dead || c.cls != cCessation {
+			continue
+		}
+		for k := j + 1; k < sg.h1 && x.hits[k].t0 <= c.t1+3; k++ {
+			h := &x.hits[k]
+			if h.dead {
+				continue
+			}
+			if h.cls == cCause || x.firstClauseBreak(c.t1, h.t0+1) <= h.t0 {
+				break
+			}
+			if h.cls == cWeapon || h.cls == cAttack {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // speechDate reports whether date d dates a statement, not an event:

@@ -68,6 +68,7 @@ const (
 	cForeignStrike
 	cUninvolved
 	cTrial
+	cCessation
 	nClasses
 )
 
@@ -82,6 +83,7 @@ var cueClasses = map[string]class{
 	"strikeactor": cStrikeActor, "militia": cMilitia, "claim": cClaim, "blame": cBlame, "deny": cDeny,
 	"convoy": cConvoy, "latest": cLatest, "sitenoun": cSiteNoun, "target": cTarget, "block": cBlock, "visit": cVisit, "foreignbase": cForeignBase, "strikenoun": cStrikeNoun, "usword": cUSWord, "cause": cCause, "future": cFuture, "speech": cSpeech, "origin": cOrigin,
 	"accident": cAccident, "economy": cEconomy, "foreignstrike": cForeignStrike, "uninvolved": cUninvolved, "trial": cTrial,
+	"cessation": cCessation,
 }
 
 // family groups classes whose overlapping hits compete: of two hits of one
