@@ -374,7 +374,7 @@ func TestExtractNotAttacks(t *testing.T) {
 			pub: "2023-02-01T09:00:00Z", want: ""},
 		{name: "US bombers answer an attack", title: "US hits dozens of targets in Syria after drone deaths",
 			summary: "American bombers struck weapons depots used by militias at five locations on Saturday, in retaliation for the drone attack that killed two soldiers at al-Tanf.",
-			pub: "2024-03-10T01:30:00Z", want: "!strike al-tanf@2024-03-09~bg"},
+			pub:     "2024-03-10T01:30:00Z", want: "!strike al-tanf@2024-03-09~bg"},
 		{name: "blasts that were an air defence test", title: "Blasts at Harir base were an air-defence test, officials say",
 			summary: "Loud booms were heard over the Harir air base on Sunday night.", pub: "2023-08-14T06:00:00Z", want: ""},
 		{name: "an air defence test in Arabic", title: "دوي انفجارات في قاعدة حرير ناجم عن اختبار منظومة الدفاع الجوي",
