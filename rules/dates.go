@@ -351,8 +351,11 @@ func (x *extraction) readDates() {
 		case cRelDate:
 			switch h.p.str {
 			case "today", "overnight":
-				if h.p.str == "overnight" && (x.hitAt(h.t1, cWeekday) >= 0 || x.tokIn(h.t1, overnightNouns)) {
-					continue // "فجر السبت": the weekday dates it; "overnight flights": not a date
+				if x.weekdayAfter(h.t1) || h.p.str == "overnight" && x.tokIn(h.t1, overnightNouns) {
+					// "فجر السبت", "فجر اليوم الأربعاء", "in the early hours
+					// of Wednesday": the weekday, read in the region's
+					// time, dates it; "overnight flights": not a date
+					continue
 				}
 				if x.tokText(h.t0-1) == "هذا" && x.tokText(h.t0-2) == "مثل" {
 					continue // "في مثل هذا اليوم من عام 2020": the same day years ago, not today
@@ -438,6 +441,15 @@ func (x *extraction) readDates() {
 			}
 		}
 	}
+}
+
+// weekdayAfter reports whether a weekday starts at token t, or right after
+// "of" or "on" there.
+func (x *extraction) weekdayAfter(t int32) bool {
+	if w := x.tokText(t); w == "of" || w == "on" {
+		t++
+	}
+	return x.hitAt(t, cWeekday) >= 0
 }
 
 // dropDatelineDates drops the dates of datelines ("WASHINGTON, Jan 16
