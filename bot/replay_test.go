@@ -218,6 +218,13 @@ func TestReplayCorpora(t *testing.T) {
 		{"replay-arabic3", 0.95, 0.95, "35 items, 31 in Arabic, like the dev corpus from October to December 2023: " +
 			"first reports, English and Arabic duplicates, claims, threats, foiled attacks, US strikes, sport, visits, " +
 			"anniversaries and a headline that spans a two-month tally"},
+		{"replay-wire2", 0.9, 0.95, "70 items, 27 in Arabic, in seven outlets' styles from 2020 to 2025: wire flashes " +
+			"with datelines, casualty revisions, claims, air defence tests, threats to close the embassy, truce offers, " +
+			"US strikes in answer to attacks; left wrong: a count of earlier barrages at one site in a clause of cause"},
+		{"replay-arabic4", 0.9, 0.95, "60 items, 47 in Arabic, from 2020 to 2025: security sources, militia claims, " +
+			"witnesses, denials in the present tense, 'N days after', dawn of a weekday published before midnight UTC, " +
+			"Arabic صواريخ later named ballistic missiles; left wrong: an embassy broken into, given two days later " +
+			"as the cause of a deployment"},
 		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
