@@ -229,10 +229,9 @@ func TestReplayCorpora(t *testing.T) {
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
 			"flights\" resumed after a strike"},
-		{"replay-long", 0.9, 0.95, "45 full-text articles of 300-1200 words, a quarter in Arabic: news ledes " +
+		{"replay-long", 0.95, 0.95, "45 full-text articles of 300-1200 words, a quarter in Arabic: news ledes " +
 			"with quotes, context and paragraphs of earlier attacks, and long pieces about no new attack (analysis, " +
-			"hearings, profiles, obituaries, court cases); left wrong: a weekday inside a clause that names an " +
-			"earlier month (\"in February, on a Monday night\")"},
+			"hearings, profiles, obituaries, court cases)"},
 		{"replay-hard", 0.85, 0.85, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
 			"accidents, training fire, Turkish strikes, prices that rocket; left wrong: an attack on a Jordanian " +
 			"air base that is not in the gazetteer, Iranian drones crossing Jordan read as an attack in Jordan, an " +

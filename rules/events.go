@@ -726,6 +726,12 @@ func (x *extraction) events() []Event {
 		if x.item.analysis && sg.date < 0 || x.sumsUpRoundup(c) {
 			c.generic = true
 		}
+		// a clause whose evidence was cancelled (a drill, a denial, a
+		// threat) dates nothing for the attack it names; a question
+		// asserts nothing ("A drone at the airport? We pour the tea.")
+		if c.ev == 0 && sg.cancel != "" || x.question(sg.sent) {
+			c.generic = true
+		}
 		// the body of a full article, past its lede, gives the context: a
 		// site it names without a date of its own is news only when the
 		// lede reports an attack there too
@@ -782,9 +788,24 @@ func (x *extraction) events() []Event {
 	return out
 }
 
-// inBody reports whether candidate c lies in the body of an article.
+// question reports whether sentence s ends with a question mark.
+func (x *extraction) question(s int32) bool {
+	last := int32(len(x.f.toks)) - 1
+	if int(s)+1 < len(x.f.sentStart) {
+		last = x.f.sentStart[s+1] - 1
+	}
+	if last < 0 {
+		return false
+	}
+	_, e := x.f.span(x.f.toks[last].start, x.f.toks[last].end)
+	rest := strings.TrimLeft(x.f.src[e:], " \"'\u201d\u2019)")
+	return strings.HasPrefix(rest, "?") || strings.HasPrefix(rest, "\u061f")
+}
+
+// inBody reports whether candidate c lies in the body of an article: its
+// segment does (a linked candidate's site may be named in the lede).
 func (x *extraction) inBody(c *cand) bool {
-	return int(x.f.off[x.f.toks[x.hits[c.loc].t0].start]) >= x.bodyStart
+	return int(x.f.off[x.f.toks[x.segs[c.seg].t0].start]) >= x.bodyStart
 }
 
 // ledeReports reports whether the headline or the lede reports, as news,

@@ -772,6 +772,19 @@ func TestExtractFullArticles(t *testing.T) {
 			content: "Three rockets struck Camp Taji north of Baghdad on Sunday evening, Iraqi officials said.\n\n" +
 				"Militias have fired drones at al-Tanf in Syria, and rockets have fallen on Baghdad airport.",
 			pub: "2021-07-12T08:00:00Z", want: "al-tanf@?~bg biap@?~bg taji@2021-07-11"},
+		{name: "a drill's date and a question in the body report nothing",
+			title:   "Living beside Harir air base",
+			summary: "Farmers near Harir say they have learned to live with the noise of the base.",
+			content: "Farmers near Harir say they have learned to live with the noise of the base.\n\n" +
+				"Next week the coalition will hold an exercise simulating a drone attack on Harir, officials said on Tuesday.\n\n" +
+				"\"A drone over Harir? We just keep picking apricots,\" one farmer said.",
+			pub: "2024-06-20T08:00:00Z", want: ""},
+		{name: "a site the body names through a sentence that goes on about the lede's is still the body's",
+			title:   "Drill at Harir base next week",
+			summary: "The coalition will stage a live-fire exercise at Harir next week, officials said.",
+			content: "The coalition will stage a live-fire exercise at Harir next week, officials said.\n\n" +
+				"The base was hit by a drone in March, and last year a drone attack killed a soldier there.",
+			pub: "2024-06-20T08:00:00Z", want: "harir@?~bg"},
 		{name: "in Arabic",
 			title:   "سقوط صاروخين على قاعدة عين الأسد",
 			summary: "سقط صاروخان مساء الأحد على قاعدة عين الأسد الجوية غربي العراق من دون إصابات.",
