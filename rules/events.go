@@ -160,11 +160,27 @@ func (x *extraction) vagueGoverns(c *cand, sg *segment) bool {
 		return false
 	}
 	d, v := &x.dates[sg.date], &x.dates[sg.vdate]
+	st := x.hits[c.loc].t0
+	if v.t1 <= st && st-v.t1 <= 5 && v.old && x.weaponOrAttackAt(v.t1) {
+		// "killed in last week's rocket attack on Camp Taji, was buried
+		// on Friday": the vague date is the attack's own
+		return d.t0 < v.t0 || d.t0 > st
+	}
 	if !v.latest.Before(d.date.Add(-day)) {
 		return false // the vague date holds the day: "on Monday, the second attack this month"
 	}
-	st := x.hits[c.loc].t0
 	return v.t0 >= x.hits[c.loc].t1 && (d.t0 < st || d.t0 > v.t0)
+}
+
+// weaponOrAttackAt reports whether a weapon or attack word starts at token
+// t.
+func (x *extraction) weaponOrAttackAt(t int32) bool {
+	for j := x.firstHit(t); j < len(x.hits) && x.hits[j].t0 == t; j++ {
+		if h := &x.hits[j]; !h.dead && (h.cls == cWeapon || h.fam == cAttack) {
+			return true
+		}
+	}
+	return false
 }
 
 // dateFits reports whether exact date d can be the date of segment sg: it

@@ -668,7 +668,7 @@ func (x *extraction) clauseBreak(a, b int32) int32 {
 // irrealis reports whether the verb at token t is governed by a modal or
 // "to": "will strike", "threatened to attack", "could be targeted".
 func (x *extraction) irrealis(t int32) bool {
-	for k := int32(1); k <= 3 && t-k >= 0 && x.sameSentence(t-k, t); k++ {
+	for k := int32(1); k <= 5 && t-k >= 0 && x.sameSentence(t-k, t); k++ {
 		if x.tokIn(t-k, modalWords) || x.hitAt(t-k, cThreat) >= 0 {
 			return true // "will strike", "threatened to attack", "يهدد باستهداف"
 		}

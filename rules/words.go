@@ -55,7 +55,9 @@ var (
 	// modalWords govern a verb that did not happen (yet).
 	modalWords = newWordList("|wil|would|unles|could|may|might|shal|to|can|canot|must|should|سوف|لن|")
 	// modalFillers may stand between a modal and its verb.
-	modalFillers = newWordList("|not|also|again|son|then|be|never|try|atempt|have|it|they|rocket|rockets|drone|drones|mortar|mortars|")
+	modalFillers = newWordList("|not|also|again|son|then|be|never|try|atempt|have|it|they|rocket|rockets|drone|drones|mortar|mortars|" +
+		"expand|widen|escalate|step|up|intensify|broaden|extend|resume|continue|its|their|more|further|" +
+		"توسيع|تصعيد|مواصله|استيناف|")
 	// countFillers may stand between a number and the weapon it counts.
 	countFillers = newWordList("|at|least|more|than|some|about|around|nearly|almost|over|up|to|of|barage|salvo|voley|" +
 		"katyusha|grad|m|explosive|laden|armed|atack|suicide|kamikaze|unmaned|smal|short|range|balistic|cruise|way|" +
