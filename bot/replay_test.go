@@ -225,6 +225,9 @@ func TestReplayCorpora(t *testing.T) {
 			"witnesses, denials in the present tense, 'N days after', dawn of a weekday published before midnight UTC, " +
 			"Arabic صواريخ later named ballistic missiles; left wrong: an embassy broken into, given two days later " +
 			"as the cause of a deployment"},
+		{"replay-mix2", 0.9, 0.95, "70 items, 21 in Arabic, like the dev corpus from 2019 to 2025 in seven outlets: " +
+			"one-line flashes, rising tolls, funerals, court cases, handovers, threats to widen attacks, controlled " +
+			"detonations; left wrong: Conoco and Green Village hit in one salvo, alerted as two sites"},
 		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
