@@ -113,6 +113,15 @@ func BenchmarkExtractLong(b *testing.B) {
 	benchExtract(b, in)
 }
 
+// BenchmarkExtractLongUndated extracts from an item of about 100 KB whose
+// body names sites again and again without a date: each mention is checked
+// against the lede, which must cost the same for every one.
+func BenchmarkExtractLongUndated(b *testing.B) {
+	in := benchReport
+	in.Content = strings.Repeat("Rockets hit Taji and a drone struck Balad, officials said, and Harir was targeted too. ", 1100)
+	benchExtract(b, in)
+}
+
 // BenchmarkMatch is the matching alone: the text folded and every alias
 // and cue word found in it, for the attack report and for the ordinary item.
 func BenchmarkMatch(b *testing.B) { benchMatch(b, benchItem) }

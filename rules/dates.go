@@ -472,9 +472,13 @@ func (x *extraction) dropDatelineDates() {
 // place in capitals and a comma at the start of a line, and before the
 // agency in brackets and a dash.
 func isDateline(src string, s, e int) bool {
-	line := src[:s]
+	// a dateline is short: look back no further than its longest
+	lo := max(0, s-64)
+	line := src[lo:s]
 	if i := strings.LastIndexByte(line, '\n'); i >= 0 {
 		line = line[i+1:]
+	} else if lo > 0 {
+		return false
 	}
 	place, ok := strings.CutSuffix(strings.TrimRight(line, " "), ",")
 	if city, _, _ := strings.Cut(place, ","); !ok || !allCaps(city) { // "ERBIL, Iraq, Jan 16"

@@ -696,6 +696,12 @@ func (a *evAcc) addSeg(s int32) {
 // events merges the candidates into events and fills their fields.
 func (x *extraction) events() []Event {
 	pub := civil(x.pub)
+	x.ledeCands = x.ledeCands[:0]
+	for k := range x.cands {
+		if !x.inBody(&x.cands[k]) {
+			x.ledeCands = append(x.ledeCands, int32(k))
+		}
+	}
 	for ci := range x.cands {
 		c := &x.cands[ci]
 		sg := &x.segs[c.seg]
@@ -827,9 +833,9 @@ func (x *extraction) inBody(c *cand) bool {
 // ledeReports reports whether the headline or the lede reports, as news,
 // an attack at the site of c, or in its region when c names only a region.
 func (x *extraction) ledeReports(c *cand) bool {
-	for k := range x.cands {
+	for _, k := range x.ledeCands {
 		d := &x.cands[k]
-		if d.bg != "" || d.generic || x.inBody(d) {
+		if d.bg != "" || d.generic {
 			continue
 		}
 		switch {

@@ -111,6 +111,7 @@ type extraction struct {
 	dates      []dateExpr
 	segs       []segment
 	cands      []cand
+	ledeCands  []int32 // the candidates of the headline and the lede
 	sentCtx    []uint64
 	evs        []evAcc
 	spans      []Span // backing array of the events' evidence; owned by the result once returned
