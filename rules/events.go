@@ -833,10 +833,14 @@ func (x *extraction) inBody(c *cand) bool {
 // ledeReports reports whether the headline or the lede reports, as news,
 // an attack at the site of c, or in its region when c names only a region.
 func (x *extraction) ledeReports(c *cand) bool {
+	pub := civil(x.pub)
 	for _, k := range x.ledeCands {
 		d := &x.cands[k]
 		if d.bg != "" || d.generic {
 			continue
+		}
+		if sg := &x.segs[d.seg]; sg.date >= 0 && x.dates[sg.date].date.Before(pub.Add(-backgroundAge)) {
+			continue // the lede dates it weeks ago: history too
 		}
 		switch {
 		case c.site >= 0:

@@ -158,6 +158,9 @@ func (m *Matcher) Extract(in Input) Result {
 	x.reset(m, text, in)
 	x.owned = shared
 	x.f.fold(text)
+	if in.Content != "" && in.Summary == "" && x.bodyStart == len(text) {
+		x.bodyStart = x.ledeEnd(len(text) - len(in.Content))
+	}
 	x.raw, x.ids = m.ac.scan(&x.f, x.raw[:0], x.ids)
 	x.collectHits()
 	x.findDates()
@@ -228,6 +231,21 @@ func bodyStart(text string, in Input) int {
 		return len(text) - len(strings.TrimLeft(in.Content, " \n")) + i
 	}
 	return len(text)
+}
+
+// ledeEnd returns where the lede of content that starts at byte cs of the
+// text ends when its paragraphs are not marked: after its first two
+// sentences.
+func (x *extraction) ledeEnd(cs int) int {
+	for k, t := range x.f.sentStart {
+		if int(t) < len(x.f.toks) && int(x.f.off[x.f.toks[t].start]) >= cs {
+			if k+2 < len(x.f.sentStart) {
+				return int(x.f.off[x.f.toks[x.f.sentStart[k+2]].start])
+			}
+			break
+		}
+	}
+	return len(x.text)
 }
 
 // collectHits turns raw matches into hits: boundaries and case checked,

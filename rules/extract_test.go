@@ -797,6 +797,11 @@ func TestExtractFullArticles(t *testing.T) {
 			content: "The coalition will stage a live-fire exercise at Harir next week, officials said.\n\n" +
 				"The base was hit by a drone in March, and last year a drone attack killed a soldier there.",
 			pub: "2024-06-20T08:00:00Z", want: "harir@?~bg"},
+		{name: "without a summary or paragraphs the first two sentences are the lede",
+			title: "Rockets hit Taji base",
+			content: "Three rockets struck Camp Taji north of Baghdad on Sunday evening, Iraqi officials said. Nobody was hurt. " +
+				"Militias have fired drones at al-Tanf in Syria, and rockets have fallen on Baghdad airport.",
+			pub: "2021-07-12T08:00:00Z", want: "al-tanf@?~bg biap@?~bg taji@2021-07-11"},
 		{name: "in Arabic",
 			title:   "سقوط صاروخين على قاعدة عين الأسد",
 			summary: "سقط صاروخان مساء الأحد على قاعدة عين الأسد الجوية غربي العراق من دون إصابات.",
