@@ -351,7 +351,7 @@ func (x *extraction) readDates() {
 		case cRelDate:
 			switch h.p.str {
 			case "today", "overnight":
-				if x.weekdayAfter(h.t1) || h.p.str == "overnight" && x.tokIn(h.t1, overnightNouns) {
+				if x.dayAfter(h.t1) || h.p.str == "overnight" && x.tokIn(h.t1, overnightNouns) {
 					// "فجر السبت", "فجر اليوم الأربعاء", "in the early hours
 					// of Wednesday": the weekday, read in the region's
 					// time, dates it; "overnight flights": not a date
@@ -443,13 +443,35 @@ func (x *extraction) readDates() {
 	}
 }
 
-// weekdayAfter reports whether a weekday starts at token t, or right after
-// "of" or "on" there.
-func (x *extraction) weekdayAfter(t int32) bool {
+// dayAfter reports whether a day of its own starts at token t, or right
+// after "of" or "on" there: a weekday, or a day of a month ("8 January",
+// "January 8", "الثامن من كانون الثاني").
+func (x *extraction) dayAfter(t int32) bool {
 	if w := x.tokText(t); w == "of" || w == "on" {
 		t++
 	}
-	return x.hitAt(t, cWeekday) >= 0
+	if x.hitAt(t, cWeekday) >= 0 {
+		return true
+	}
+	if n := x.tokNum(t); n >= 1 && n <= 31 && x.hitAt(t+1, cMonth) >= 0 {
+		return true
+	}
+	if x.hitAt(t, cMonth) >= 0 {
+		n := x.tokNum(t + 1)
+		return n >= 1 && n <= 31
+	}
+	_, ordinal := arOrdinal[x.tokText(t)]
+	if tens := x.tokText(t); tens == "عشرين" || tens == "ثلاثين" {
+		ordinal, t = true, t-1 // "العشرين من"
+	}
+	if !ordinal {
+		return false
+	}
+	k := t + 1
+	if w := x.tokText(k); w == "عشر" || w == "عشرين" || w == "ثلاثين" {
+		k++ // "الحادي عشر", "التاسع والعشرين"
+	}
+	return x.hitAt(k, cMonth) >= 0 || x.tokText(k) == "من" && x.hitAt(k+1, cMonth) >= 0
 }
 
 // dropDatelineDates drops the dates of datelines ("WASHINGTON, Jan 16
