@@ -718,14 +718,16 @@ func (x *extraction) events() []Event {
 		case sg.date < 0 && sg.vdate >= 0 && (x.dates[sg.vdate].old || x.dates[sg.vdate].latest.Before(pub.Add(-backgroundAge))),
 			sg.date >= 0 && x.dates[sg.date].old:
 			c.bg = "dated well before publication"
+		case x.item.trial && (sg.date < 0 || x.dates[sg.date].relative || x.hitAt(x.dates[sg.date].t0, cWeekday) >= 0):
+			// "Court jails two men over Harir drone attack", "families
+			// of troops killed in attacks filed a lawsuit on Tuesday":
+			// the attack came before the case, whatever day the report
+			// or the weekday is
+			c.bg = "court case about an earlier attack"
 		case x.sentCtx[sg.sent]&(1<<cAnniversary) != 0 && sg.ctx&(1<<cLatest) == 0:
 			c.bg = bgAnniversary
 		case x.item.anniversary && (sg.date < 0 || x.dates[sg.date].relative):
 			c.bg = bgAnniversary
-		case x.item.trial && (sg.date < 0 || x.dates[sg.date].relative):
-			// "Court jails two men over Harir drone attack": the attack
-			// came before the trial, whatever day the report is
-			c.bg = "court case about an earlier attack"
 		}
 		if sg.ctx&(1<<cGeneric) != 0 && sg.date < 0 && sg.ctx&(1<<cLatest) == 0 || sg.roundup && !c.linked {
 			c.generic = true
