@@ -5,7 +5,10 @@ import (
 	"strings"
 )
 
-const bgAnniversary = "anniversary or retrospective"
+const (
+	bgAnniversary = "anniversary or retrospective"
+	bgBody        = "named in the body of an article, past its lede, without a date"
+)
 
 // baseLike reports whether a site of kind k fits the noun the text used.
 func baseLike(k, noun string, air bool) bool {
@@ -676,6 +679,7 @@ type evAcc struct {
 	kind         string
 	first        int32 // first candidate
 	unlinked     bool  // a part names the site itself
+	news         bool  // a part in the headline or the lede is news
 	segs         [8]int32
 	nsegs        int
 	dropped      bool
@@ -760,7 +764,7 @@ func (x *extraction) events() []Event {
 		// site it names without a date of its own is news only when the
 		// lede reports an attack there too
 		if c.bg == "" && !c.generic && sg.date < 0 && x.inBody(c) && !x.ledeReports(c) {
-			c.bg = "named in the body of an article, past its lede, without a date"
+			c.bg = bgBody
 		}
 		// a headline about a drill governs the sentences that name its
 		// site only as "the base" or through a region, unless they report
@@ -982,7 +986,16 @@ func (x *extraction) mergeInto(ci int) int32 {
 	if a.vdate < 0 && sg.vdate >= 0 {
 		a.vdate = sg.vdate
 	}
-	if c.bg != "" && a.bg == "" {
+	// a mention that the body makes without a date does not turn the
+	// attack the lede reports into history, nor does it stay history when
+	// the lede's report of the attack joins it
+	switch lede := !x.inBody(c); {
+	case c.bg == "" && lede:
+		a.news = true
+		if a.bg == bgBody {
+			a.bg = ""
+		}
+	case c.bg != "" && a.bg == "" && !(c.bg == bgBody && a.news):
 		a.bg = c.bg
 	}
 	// an attack timed to an anniversary ("on the anniversary of ...") is

@@ -792,6 +792,12 @@ func TestExtractFullArticles(t *testing.T) {
 			content: "Three rockets struck Camp Taji north of Baghdad on Sunday evening, Iraqi officials said.\n\n" +
 				"Militias have fired drones at al-Tanf in Syria, and rockets have fallen on Baghdad airport.",
 			pub: "2021-07-12T08:00:00Z", want: "al-tanf@?~bg biap@?~bg taji@2021-07-11"},
+		{name: "the body's undated mention of a site beside the lede's does not make the lede's attack history",
+			title:   "Drone strikes coalition base at Erbil",
+			summary: "A drone struck the coalition base at Erbil airport late on Tuesday, Kurdish officials said.",
+			content: "A drone struck the coalition base at Erbil airport late on Tuesday, Kurdish officials said.\n\n" +
+				"Air defences at Erbil International Airport had fired at the drone before it hit.",
+			pub: "2024-05-22T08:00:00Z", want: "erbil-air-base@2024-05-21"},
 		{name: "a drill's date and a question in the body report nothing",
 			title:   "Living beside Harir air base",
 			summary: "Farmers near Harir say they have learned to live with the noise of the base.",
