@@ -235,6 +235,11 @@ func TestReplayCorpora(t *testing.T) {
 		{"replay-long", 0.95, 0.95, "45 full-text articles of 300-1200 words, a quarter in Arabic: news ledes " +
 			"with quotes, context and paragraphs of earlier attacks, and long pieces about no new attack (analysis, " +
 			"hearings, profiles, obituaries, court cases)"},
+		{"replay-long2", 0.6, 0.95, "38 full-text articles, 13 in Arabic, 8 without a summary: first reports with " +
+			"paragraphs of earlier attacks, follow-ups, profiles, features, hearings, an obituary, a lawsuit, timelines; " +
+			"left wrong: sites a feature or a profile names in passing (\"when the base is hit, they hear it first\", " +
+			"\"after the Tower 22 strike\"), a consulate hit beside the airport, and two attacks a day apart at " +
+			"bases 25 km apart taken for one"},
 		{"replay-hard", 0.85, 0.85, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
 			"accidents, training fire, Turkish strikes, prices that rocket; left wrong: an attack on a Jordanian " +
 			"air base that is not in the gazetteer, Iranian drones crossing Jordan read as an attack in Jordan, an " +
