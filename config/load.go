@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -24,6 +25,10 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	return strings.ReplaceAll(e.line(), "\n", `\n`) // one line an error, whatever the file holds
+}
+
+func (e *Error) line() string {
 	switch {
 	case e.Line > 0 && e.Field != "":
 		return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
@@ -317,6 +322,9 @@ func describe(n *yaml.Node) string {
 }
 
 func join(field, key string) string {
+	if strings.ContainsFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		key = strconv.Quote(key) // a key with a line break or a control character
+	}
 	if field == "" {
 		return key
 	}
