@@ -842,8 +842,8 @@ func (x *extraction) ledeReports(c *cand) bool {
 	pub := civil(x.pub)
 	for _, k := range x.ledeCands {
 		d := &x.cands[k]
-		if d.bg != "" || d.generic {
-			continue
+		if d.bg != "" || d.generic || d.ev == 0 {
+			continue // history, or a site named with no word of an attack
 		}
 		if sg := &x.segs[d.seg]; sg.date >= 0 && x.dates[sg.date].date.Before(pub.Add(-backgroundAge)) {
 			continue // the lede dates it weeks ago: history too
@@ -990,7 +990,7 @@ func (x *extraction) mergeInto(ci int) int32 {
 	// attack the lede reports into history, nor does it stay history when
 	// the lede's report of the attack joins it
 	switch lede := !x.inBody(c); {
-	case c.bg == "" && lede:
+	case c.bg == "" && lede && c.ev != 0:
 		a.news = true
 		if a.bg == bgBody {
 			a.bg = ""

@@ -440,6 +440,12 @@ func TestExtractNotAttacks(t *testing.T) {
 			pub: "2024-02-03T10:00:00Z", want: "!strike"},
 		{name: "no site at all", title: "Iraqi parliament debates budget", pub: "2022-04-01T10:00:00Z", want: "", reason: "no site named"},
 		{name: "attack with no site", title: "Rocket attack reported, location unclear", pub: "2022-04-01T10:00:00Z", want: "", reason: "no site"},
+		{name: "what happens whenever a base is hit", title: "Living next to Harir base",
+			summary: "Farmers depend on the base for work and fear it too: when the base is hit, their orchards shake.", pub: "2021-06-20T08:30:00Z", want: ""},
+		{name: "every time, in Arabic", title: "سكان قرب قاعدة بلد",
+			summary: "يقول السكان إنهم كلما سقطت صواريخ على قاعدة بلد أغلقوا محالهم.", pub: "2021-06-20T08:30:00Z", want: ""},
+		{name: "a dated attack beside a habit is news", title: "Rockets hit Balad air base",
+			summary: "Rockets hit Balad air base on Sunday; whenever the base is hit, flights stop.", pub: "2021-06-21T08:30:00Z", want: "balad@2021-06-20"},
 		{name: "a halt to attacks", title: "Militia suspends attacks on US forces after Tower 22 strike",
 			pub: "2024-02-01T10:00:00Z", want: "", reason: "halt to attacks"},
 		{name: "a bomb in a city with no coalition forces", title: "Roadside bomb kills two in Kirkuk", pub: "2022-05-01T10:00:00Z", want: ""},
@@ -798,6 +804,13 @@ func TestExtractFullArticles(t *testing.T) {
 			content: "A drone struck the coalition base at Erbil airport late on Tuesday, Kurdish officials said.\n\n" +
 				"Air defences at Erbil International Airport had fired at the drone before it hit.",
 			pub: "2024-05-22T08:00:00Z", want: "erbil-air-base@2024-05-21"},
+		{name: "a headline that names a site without an attack gives the body nothing to follow",
+			title:   "Life beside Harir air base",
+			summary: "Farmers near Harir say the base brings jobs to their villages.",
+			content: "Farmers near Harir say the base brings jobs to their villages.\n\n" +
+				"The base employs hundreds of people from the valley.\n\n" +
+				"A drone once struck the base's fuel depot, residents recalled.",
+			pub: "2024-06-20T08:00:00Z", want: "harir@?~bg"},
 		{name: "a drill's date and a question in the body report nothing",
 			title:   "Living beside Harir air base",
 			summary: "Farmers near Harir say they have learned to live with the noise of the base.",
