@@ -715,6 +715,23 @@ func (x *extraction) attackDenied(sg *segment) bool {
 		if d.dead || d.cls != cDeny {
 			continue
 		}
+		if d.p.str == "post" {
+			// "reports that rockets hit the base were false": the denial
+			// follows what it denies, in its clause
+			// unless what it denies is a toll: "reports that two guards
+			// were injured in the drone attack were false"
+			attack := false
+			for t := d.t0 - 1; t >= sg.t0 && t >= d.t0-16 && x.sepBefore(t+1) == ' '; t-- {
+				if x.hitAt(t, cKilled) >= 0 || x.hitAt(t, cWounded) >= 0 {
+					return false
+				}
+				attack = attack || x.weaponOrAttackAt(t)
+			}
+			if attack {
+				return true
+			}
+			continue
+		}
 		for t := d.t1; t < d.t1+16 && t < sg.t1; t++ {
 			if x.tokIn(t, roleWords) || x.tokIn(t, clauseWords) || t > d.t1 && x.sepBefore(t) != ' ' {
 				break // the clause of the denial ends
