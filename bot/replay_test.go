@@ -228,6 +228,9 @@ func TestReplayCorpora(t *testing.T) {
 		{"replay-mix2", 0.9, 0.95, "70 items, 21 in Arabic, like the dev corpus from 2019 to 2025 in seven outlets: " +
 			"one-line flashes, rising tolls, funerals, court cases, handovers, threats to widen attacks, controlled " +
 			"detonations; left wrong: Conoco and Green Village hit in one salvo, alerted as two sites"},
+		{"replay-mix3", 0.95, 0.95, "65 items, 23 in Arabic, like the dev corpus from 2019 to 2025 in seven outlets, " +
+			"written last, after this stop's fixes: flashes, a rocket that fell short, foiled launches near the town of " +
+			"Hit, a denial after the fact, floods, football, oil output"},
 		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
