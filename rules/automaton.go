@@ -338,15 +338,6 @@ var keyMask = func() (m [17][2]uint64) {
 	return m
 }()
 
-// wordAt is word for a token of a text that goes on for at least 16 bytes
-// after it, as the folded text does: the key is read without branches.
-func (a *automaton) wordAt(text []byte, start, end int) int32 {
-	k := &keyMask[min(end-start, 16)]
-	lo := binary.LittleEndian.Uint64(text[start:]) & k[0]
-	hi := binary.LittleEndian.Uint64(text[start+8:]) & k[1]
-	return a.lookup(lo, hi, text[start:end])
-}
-
 // lookup finds the word tok whose key is lo, hi.
 func (a *automaton) lookup(lo, hi uint64, tok []byte) int32 {
 	h := keyHash(lo, hi)

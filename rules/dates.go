@@ -602,10 +602,3 @@ func shift(t time.Time, unit string, n int) time.Time {
 	}
 	return t.AddDate(0, 0, n)
 }
-
-func absDur(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
-}

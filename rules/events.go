@@ -682,7 +682,6 @@ type evAcc struct {
 	news         bool  // a part in the headline or the lede is news
 	segs         [8]int32
 	nsegs        int
-	dropped      bool
 }
 
 func (a *evAcc) addSeg(s int32) {

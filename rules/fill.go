@@ -606,7 +606,7 @@ func (x *extraction) strikeEvent(pub time.Time) Event {
 				}
 			}
 		}
-		if sg.date >= 0 && ev.DateExplicit == false {
+		if sg.date >= 0 && !ev.DateExplicit {
 			ev.Date, ev.DateExplicit = x.dates[sg.date].date, true
 		}
 	}

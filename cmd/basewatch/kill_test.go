@@ -248,18 +248,6 @@ func slackCount(f *slacktest.Server) int {
 	return len(top) + len(replies)
 }
 
-// postedAlerts returns the incident ids of the top-level alerts in Slack.
-func postedAlerts(f *slacktest.Server) map[string]int {
-	top, _ := f.Snapshot()
-	out := map[string]int{}
-	for _, m := range top {
-		if m.Kind == "alert" {
-			out[m.IncidentID]++
-		}
-	}
-	return out
-}
-
 // sawEverything reports whether the run that logged to path polled every
 // feed and found nothing new: every item was handed to the rules.
 func sawEverything(t *testing.T, path string, feedNames []string) bool {
