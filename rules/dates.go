@@ -386,6 +386,10 @@ func (x *extraction) readDates() {
 					back += 7
 				}
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pubLocal.Add(-time.Duration(back) * day)})
+			case "earlierweek":
+				// "earlier this week": days before the report, which is
+				// not the first of it
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-2 * day), vague: true, latest: pub.Add(-day), old: true})
 			case "lastweek":
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub.Add(-7 * day), vague: true, latest: pub.Add(-day), old: true})
 			case "ago":
