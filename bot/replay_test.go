@@ -235,6 +235,9 @@ func TestReplayCorpora(t *testing.T) {
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
 			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
 			"flights\" resumed after a strike"},
+		{"replay-days2", 0.9, 0.95, "64 items, 26 in Arabic, in storylines over days (2021-2024): one base hit two " +
+			"nights running, related sites a day apart, dates that differ by outlet, tolls rising, late claims; left " +
+			"wrong: a headline's 'this week' beside a lede's 'earlier this week' read as two attacks"},
 		{"replay-long", 0.95, 0.95, "45 full-text articles of 300-1200 words, a quarter in Arabic: news ledes " +
 			"with quotes, context and paragraphs of earlier attacks, and long pieces about no new attack (analysis, " +
 			"hearings, profiles, obituaries, court cases)"},
