@@ -158,9 +158,7 @@ func (m *Matcher) Extract(in Input) Result {
 	x.reset(m, text, in)
 	x.owned = shared
 	x.f.fold(text)
-	if in.Content != "" && in.Summary == "" && x.bodyStart == len(text) {
-		x.bodyStart = x.ledeEnd(len(text) - len(in.Content))
-	}
+	x.bodyStart = x.findBody(in)
 	x.raw, x.ids = m.ac.scan(&x.f, x.raw[:0], x.ids)
 	x.collectHits()
 	x.findDates()
@@ -204,7 +202,6 @@ func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.pub = in.Published // zero: dates relative to publication stay unknown
 	x.text = text
 	x.titleEnd = len(in.Title)
-	x.bodyStart = bodyStart(text, in)
 	x.hits = x.hits[:0]
 	x.dates = x.dates[:0]
 	x.segs = x.segs[:0]
@@ -215,28 +212,23 @@ func (x *extraction) reset(m *Matcher, text string, in Input) {
 	x.item = itemFlags{}
 }
 
-// bodyStart returns where, in the joined text of in, the body of a full
-// article starts: its content past the lede, which is the summary when the
-// item has one and the content's first paragraph when not. An item without
-// content has no body.
-func bodyStart(text string, in Input) int {
+// findBody returns where, in the folded text of in, the body of a full
+// article starts: its content past the lede. The lede is the summary when
+// the item has one; else the content's first paragraph, or its first two
+// sentences when the feed flattened its paragraphs. An item without content
+// has no body: len(x.text).
+func (x *extraction) findBody(in Input) int {
 	if in.Content == "" {
-		return len(text)
+		return len(x.text)
 	}
-	start := len(text) - len(in.Content)
+	cs := len(x.text) - len(in.Content)
 	if in.Summary != "" {
-		return start
+		return cs
 	}
-	if i := strings.IndexByte(strings.TrimLeft(in.Content, " \n"), '\n'); i >= 0 {
-		return len(text) - len(strings.TrimLeft(in.Content, " \n")) + i
+	lead := len(in.Content) - len(strings.TrimLeft(in.Content, " \n"))
+	if i := strings.IndexByte(in.Content[lead:], '\n'); i >= 0 {
+		return cs + lead + i
 	}
-	return len(text)
-}
-
-// ledeEnd returns where the lede of content that starts at byte cs of the
-// text ends when its paragraphs are not marked: after its first two
-// sentences.
-func (x *extraction) ledeEnd(cs int) int {
 	for k, t := range x.f.sentStart {
 		if int(t) < len(x.f.toks) && int(x.f.off[x.f.toks[t].start]) >= cs {
 			if k+2 < len(x.f.sentStart) {
