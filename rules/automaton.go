@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 )
 
@@ -397,8 +398,9 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 		// the word's id: its first 16 bytes are its key
 		start := int(tk.start)
 		k := &keyMask[min(wl, 16)]
-		lo := binary.LittleEndian.Uint64(text[start:]) & k[0]
-		hi := binary.LittleEndian.Uint64(text[start+8:]) & k[1]
+		kb := text[start : start+16 : start+16] // one bounds check for both halves
+		lo := binary.LittleEndian.Uint64(kb) & k[0]
+		hi := binary.LittleEndian.Uint64(kb[8:]) & k[1]
 		h := keyHash(lo, hi)
 		w, root := int32(-1), int32(0)
 		if fb := h >> (64 - filterBits); filter[fb>>6]&(1<<(fb&63)) != 0 {
@@ -441,7 +443,15 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 		for e := &st[s]; ; e = &st[e.dict] {
 			if p := e.out; p >= 0 {
 				pt := pat[p+1]
-				out = append(out, rawMatch{start: tk.end - pt.len, end: tk.end, pat: p, t0: int32(j) + 1 - pt.words, t1: int32(j) + 1})
+				// (field by field: a struct this size is built on the
+				// stack and copied otherwise)
+				n := len(out)
+				if n == cap(out) {
+					out = slices.Grow(out, 1)
+				}
+				out = out[:n+1]
+				m := &out[n]
+				m.start, m.end, m.pat, m.t0, m.t1 = tk.end-pt.len, tk.end, p, int32(j)+1-pt.words, int32(j)+1
 			}
 			if e.dict < 0 {
 				break

@@ -187,10 +187,17 @@ func (f *folder) latinRun(i int) int {
 	if room := len(src) - i + 8; cap(f.out)-len(f.out) < room || cap(f.off)-len(f.off) < room {
 		f.grow(room)
 	}
+	// and starts a token at most every two bytes
+	if room := (len(src)-i)/2 + 1; cap(f.toks)-len(f.toks) < room {
+		toks := make([]token, len(f.toks), 2*cap(f.toks)+room)
+		copy(toks, f.toks)
+		f.toks = toks
+	}
 	n := len(f.out)
 	limit := n + len(src) - i + 8
 	out, off := f.out[:limit], f.off[:limit]
-	toks := f.toks
+	nt := len(f.toks)
+	toks := f.toks[:cap(f.toks)]
 	tokStart, sent := int32(f.tokStart), f.sent
 	joined := false // a word after a space was started
 	brk := f.tokBrk
@@ -198,10 +205,10 @@ func (f *folder) latinRun(i int) int {
 	for {
 		// the word's letters, eight at a time while no letter is doubled
 		for i+8 <= len(src) {
-			x := binary.LittleEndian.Uint64([]byte(src[i:i+8])) | 0x2020202020202020
+			x := load64(src[i:i+8]) | 0x2020202020202020
 			l := bits.TrailingZeros64(^letterBytes(x)&0x8080808080808080) >> 3 // letters that start x
 			if l == 0 {
-				break
+				goto wordEnd
 			}
 			if doubled(x, last, l) {
 				// fold these l letters one by one
@@ -223,7 +230,7 @@ func (f *folder) latinRun(i int) int {
 				last = byte(x >> (8 * (l - 1)))
 			}
 			if l < 8 {
-				break
+				goto wordEnd // src[i] is not a letter
 			}
 		}
 		for ; i < len(src); i++ {
@@ -238,11 +245,16 @@ func (f *folder) latinRun(i int) int {
 				last = lc
 			}
 		}
+	wordEnd:
 		if i+1 >= len(src) || src[i] != ' ' || !isASCIILetter(src[i+1]) {
 			break
 		}
 		// one space, then the next word: end this token, start that one
-		toks = append(toks, token{start: tokStart, end: int32(n), sent: sent, num: -1, brk: brk})
+		// (field by field: a struct this size is built on the stack and
+		// copied otherwise)
+		t := &toks[nt]
+		t.start, t.end, t.sent, t.num, t.ent, t.brk = tokStart, int32(n), sent, -1, false, brk
+		nt++
 		brk = false
 		last = src[i+1] | 0x20
 		out[n], out[n+1] = ' ', last
@@ -252,12 +264,21 @@ func (f *folder) latinRun(i int) int {
 		joined = true
 		i += 2
 	}
-	f.toks = toks
+	f.toks = toks[:nt]
 	if joined {
 		f.tokStart, f.tokKind, f.initials, f.tokBrk = int(tokStart), 'a', false, false
 	}
 	f.out, f.off = out[:n], off[:n]
 	return i
+}
+
+// load64 reads the first eight bytes of s as a little-endian word, in one
+// load (without the check for an empty string that a conversion to []byte
+// costs).
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // letterBytes sets the top bit of each byte of x that is an ASCII letter
