@@ -46,7 +46,8 @@ type automaton struct {
 }
 
 // vslot holds a word of the vocabulary: its first 16 bytes, zero-padded
-// (lo is 0 for an empty slot: a word never starts with a zero byte), its
+// (lo is emptySlot for an empty slot: eight 0xFF bytes, which no folded
+// text holds, and which the key of an empty token, zero, never equals), its
 // id, and the state the automaton goes to on it from the root.
 type vslot struct {
 	lo, hi   uint64
@@ -59,6 +60,9 @@ type astate struct {
 	out   int32 // pattern that ends exactly at the state, or -1
 	dict  int32 // next state on the failure chain that ends a pattern, or -1
 	flags uint8 // sStems
+	// the length of pattern out in bytes and in words, copied here from
+	// pat so that a match reads one state
+	outLen, outWords int32
 }
 
 // apat is what a match needs of its pattern.
@@ -75,6 +79,8 @@ type aedge struct {
 }
 
 const emptyEdge = ^uint64(0)
+
+const emptySlot = ^uint64(0)
 
 const filterBits = 15
 
@@ -149,11 +155,14 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 		size *= 2
 	}
 	a.slots = make([]vslot, size)
+	for i := range a.slots {
+		a.slots[i].lo = emptySlot
+	}
 	a.smask = uint64(size - 1)
 	for id, w := range a.words {
 		lo, hi := wordKey([]byte(w), 0, len(w))
 		i := keyHash(lo, hi) & a.smask
-		for a.slots[i].lo != 0 {
+		for a.slots[i].lo != emptySlot {
 			i = (i + 1) & a.smask
 		}
 		a.slots[i] = vslot{lo: lo, hi: hi, id: int32(id)}
@@ -166,7 +175,7 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 		a.rootNext[w] = t
 	}
 	for i := range a.slots {
-		if a.slots[i].lo != 0 {
+		if a.slots[i].lo != emptySlot {
 			a.slots[i].root = a.rootNext[a.slots[i].id]
 		}
 	}
@@ -175,6 +184,8 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 	a.stems = make([][]stem, n)
 	for s := range a.st {
 		a.st[s].out, a.st[s].dict = outPat[s], -1
+		pt := a.pat[outPat[s]+1]
+		a.st[s].outLen, a.st[s].outWords = pt.len, pt.words
 	}
 	queue := make([]int32, 0, n)
 	for _, t := range children[0] {
@@ -350,7 +361,7 @@ func (a *automaton) lookup(lo, hi uint64, tok []byte) int32 {
 		if sl.lo == lo && sl.hi == hi && (len(tok) <= 16 || a.words[sl.id] == string(tok)) {
 			return sl.id
 		}
-		if sl.lo == 0 {
+		if sl.lo == emptySlot {
 			return -1
 		}
 	}
@@ -386,17 +397,14 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 	slots, smask, words := a.slots, a.smask, a.words
 	st, delta, dmask := a.st, a.delta, a.dmask
 	s := int32(0)
-	filter, stemCls, pat := &a.filter, &a.stemCls, a.pat
+	sflags := uint8(0) // st[s].flags
+	filter, stemCls := &a.filter, &a.stemCls
 	for j := range toks {
 		tk := &toks[j]
-		wl := int(tk.end - tk.start)
-		if wl == 0 {
-			ids[j] = -1
-			s = 0
-			continue
-		}
-		// the word's id: its first 16 bytes are its key
+		// the word's id: its first 16 bytes are its key (a token is
+		// never empty)
 		start := int(tk.start)
+		wl := int(tk.end) - start
 		k := &keyMask[min(wl, 16)]
 		kb := text[start : start+16 : start+16] // one bounds check for both halves
 		lo := binary.LittleEndian.Uint64(kb) & k[0]
@@ -410,16 +418,16 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 					w, root = sl.id, sl.root
 					break
 				}
-				if sl.lo == 0 {
+				if sl.lo == emptySlot {
 					break
 				}
 			}
 		}
 		ids[j] = w
 		if tk.brk {
-			s = 0 // a clause or sentence break
+			s, sflags = 0, 0 // a clause or sentence break
 		}
-		if st[s].flags&sStems != 0 {
+		if sflags&sStems != 0 {
 			out = a.stemsAfter(s, text[tk.start:tk.end], tk.start, int32(j), out)
 		}
 		if stemCls[byte(lo)] != 0 {
@@ -440,9 +448,10 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 		s = next
 		// the patterns that end here: the state's own (the root has
 		// none), then those of the states on its failure chain
-		for e := &st[s]; ; e = &st[e.dict] {
+		e := &st[s]
+		sflags = e.flags
+		for ; ; e = &st[e.dict] {
 			if p := e.out; p >= 0 {
-				pt := pat[p+1]
 				// (field by field: a struct this size is built on the
 				// stack and copied otherwise)
 				n := len(out)
@@ -451,7 +460,7 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 				}
 				out = out[:n+1]
 				m := &out[n]
-				m.start, m.end, m.pat, m.t0, m.t1 = tk.end-pt.len, tk.end, p, int32(j)+1-pt.words, int32(j)+1
+				m.start, m.end, m.pat, m.t0, m.t1 = tk.end-e.outLen, tk.end, p, int32(j)+1-e.outWords, int32(j)+1
 			}
 			if e.dict < 0 {
 				break

@@ -71,3 +71,26 @@ func TestAutomatonFindsWhatNaiveSearchFinds(t *testing.T) {
 		}
 	}
 }
+
+// TestAutomatonWordLookup checks the vocabulary table: every word is found
+// by its key, however long; a word that only shares a prefix of 16 bytes or
+// more with one is not; and an empty word, whose key is zero, matches no
+// slot, empty or full.
+func TestAutomatonWordLookup(t *testing.T) {
+	long := "abcdefghijklmnopqrst" // longer than a key
+	words := []string{"a", "ab", "abcdefgh", "abcdefghi", long, "قاعدة"}
+	a := buildAutomaton(words, make([]bool, len(words)), nil)
+	for _, w := range append(words, long[:17], long+"u", "b", "abcdefg", "") {
+		text := []byte(w + strings.Repeat("\x00", 16))
+		got := a.word(text, 0, len(w))
+		want := int32(-1)
+		for id, v := range a.words {
+			if v == w {
+				want = int32(id)
+			}
+		}
+		if got != want {
+			t.Errorf("word %q: id %d, want %d", w, got, want)
+		}
+	}
+}
