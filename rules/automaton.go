@@ -35,6 +35,7 @@ type automaton struct {
 	delta    []aedge  // (state, word) -> state, failures followed, where it differs from the root's
 	dmask    uint64   // len(delta)-1
 	pat      []apat   // per pattern p, at p+1: its length in bytes and in words
+	maxEnds  int      // the most patterns that end at one state, failure chain included
 	stems    [][]stem // per state: the stem words that may follow it, failure chain included (root excluded)
 
 	// stem words from the root: a byte trie over the words' bytes
@@ -42,7 +43,11 @@ type automaton struct {
 	stemNcls int
 	stemNext []int32 // stemNext[s*stemNcls+c]: next state, 0 = none (state 0 is never re-entered)
 	stemOut  []int32 // pattern that a stem word ending at the state ends, or -1
-	nstates  int
+	// wordStems[w]: the matches of stem words from the root in vocabulary
+	// word w, found once when the automaton is built (end is the length
+	// of the stem word)
+	wordStems [][]rawMatch
+	nstates   int
 }
 
 // vslot holds a word of the vocabulary: its first 16 bytes, zero-padded
@@ -52,6 +57,8 @@ type automaton struct {
 type vslot struct {
 	lo, hi   uint64
 	id, root int32
+	long     bool // the word is longer than its key
+	step     bool // a token of the word is for step, not scanRun: long, or it starts with stem words
 }
 
 // astate is one state of the automaton, packed for the scan loop.
@@ -60,9 +67,6 @@ type astate struct {
 	out   int32 // pattern that ends exactly at the state, or -1
 	dict  int32 // next state on the failure chain that ends a pattern, or -1
 	flags uint8 // sStems
-	// the length of pattern out in bytes and in words, copied here from
-	// pat so that a match reads one state
-	outLen, outWords int32
 }
 
 // apat is what a match needs of its pattern.
@@ -90,12 +94,18 @@ type stem struct {
 	pat  int32
 }
 
-// rawMatch is one occurrence of a pattern: folded bytes text[end-len:end],
-// tokens [t0, t1).
+// rawMatch is one occurrence of pattern pat, which ends at folded byte end
+// in token t1-1. Where it starts follows from the pattern's length:
+// automaton.from gives it.
 type rawMatch struct {
-	start, end int32
-	pat        int32
-	t0, t1     int32
+	end, pat, t1 int32
+}
+
+// from returns where match r starts: its first folded byte, and its first
+// token.
+func (a *automaton) from(r rawMatch) (start, t0 int32) {
+	pt := a.pat[r.pat+1]
+	return r.end - pt.len, r.t1 - pt.words
 }
 
 // buildAutomaton compiles the patterns: folded phrases whose words are
@@ -165,7 +175,7 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 		for a.slots[i].lo != emptySlot {
 			i = (i + 1) & a.smask
 		}
-		a.slots[i] = vslot{lo: lo, hi: hi, id: int32(id)}
+		a.slots[i] = vslot{lo: lo, hi: hi, id: int32(id), long: len(w) > 16}
 		f := keyHash(lo, hi) >> (64 - filterBits)
 		a.filter[f>>6] |= 1 << (f & 63)
 	}
@@ -184,8 +194,6 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 	a.stems = make([][]stem, n)
 	for s := range a.st {
 		a.st[s].out, a.st[s].dict = outPat[s], -1
-		pt := a.pat[outPat[s]+1]
-		a.st[s].outLen, a.st[s].outWords = pt.len, pt.words
 	}
 	queue := make([]int32, 0, n)
 	for _, t := range children[0] {
@@ -211,8 +219,32 @@ func buildAutomaton(pats []string, stemPat []bool, extra []string) *automaton {
 			}
 		}
 	}
+	a.maxEnds = 1 // at least one, so that scanRun can divide by it
+	for s := range a.st {
+		n := 0
+		for e := &a.st[s]; ; e = &a.st[e.dict] {
+			if e.out >= 0 {
+				n++
+			}
+			if e.dict < 0 {
+				break
+			}
+		}
+		a.maxEnds = max(a.maxEnds, n)
+	}
 	a.buildDelta(children, queue)
 	a.buildStemTrie(ownStems[0])
+	a.wordStems = make([][]rawMatch, len(a.words))
+	for w, word := range a.words {
+		if a.stemCls[word[0]] != 0 {
+			a.wordStems[w] = a.rootStems([]byte(word), 0, 0, nil)
+		}
+	}
+	for i := range a.slots {
+		if sl := &a.slots[i]; sl.lo != emptySlot {
+			sl.step = sl.long || a.wordStems[sl.id] != nil
+		}
+	}
 	return a
 }
 
@@ -358,7 +390,7 @@ func (a *automaton) lookup(lo, hi uint64, tok []byte) int32 {
 	}
 	for i := h & a.smask; ; i = (i + 1) & a.smask {
 		sl := &a.slots[i]
-		if sl.lo == lo && sl.hi == hi && (len(tok) <= 16 || a.words[sl.id] == string(tok)) {
+		if sl.lo == lo && sl.hi == hi && (len(tok) <= 16 && !sl.long || a.words[sl.id] == string(tok)) {
 			return sl.id
 		}
 		if sl.lo == emptySlot {
@@ -385,37 +417,52 @@ func (a *automaton) next(children []map[int32]int32, s, w int32) int32 {
 // in order of the token they end in (and, in one token, longest first).
 // ids is scratch space for the tokens' word ids, returned for reuse.
 //
-// The loop is the matcher's hot path: the word lookup is written out in it
-// and each token costs a few dozen instructions.
+// The tokens are read in runs by scanRun, a loop that calls no function so
+// that its values stay in registers; a token that needs more (a word longer
+// than a key, a stem word to look for, room for more matches) is taken by
+// step.
 func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []int32) {
-	text := f.out[:cap(f.out)] // the folder leaves 16 bytes after the text
-	toks := f.toks
-	if cap(ids) < len(toks) {
-		ids = make([]int32, len(toks), len(toks)+len(toks)/4)
+	if cap(ids) < len(f.toks) {
+		ids = make([]int32, len(f.toks), len(f.toks)+len(f.toks)/4)
 	}
-	ids = ids[:len(toks)]
-	slots, smask, words := a.slots, a.smask, a.words
-	st, delta, dmask := a.st, a.delta, a.dmask
-	s := int32(0)
-	sflags := uint8(0) // st[s].flags
-	filter, stemCls := &a.filter, &a.stemCls
-	for j := range toks {
+	ids = ids[:len(f.toks)]
+	var s int32
+	for j := 0; j < len(f.toks); j++ {
+		j, s, out = a.scanRun(f, j, s, out, ids)
+		if j < len(f.toks) {
+			s, out = a.step(f, j, s, out, ids)
+		}
+	}
+	return out, ids
+}
+
+// scanRun steps the automaton from state s over the tokens of f from j on,
+// writing their word ids to ids and their matches to out, while each token
+// is a word of at most 16 bytes, neither the state nor the token has stem
+// words to look for, and out has room for every match that a token can
+// end. It returns the first token it did not take, the state and out.
+func (a *automaton) scanRun(f *folder, j int, s int32, out []rawMatch, ids []int32) (int, int32, []rawMatch) {
+	text := f.out[:cap(f.out)] // the folder leaves 16 bytes after the text
+	toks := f.toks[:len(ids)]
+	st, slots, smask := a.st, a.slots, a.smask
+	sflags := st[s].flags
+	// the tokens out has room for
+	end := min(len(toks), j+(cap(out)-len(out))/a.maxEnds)
+	for ; j < end; j++ {
 		tk := &toks[j]
-		// the word's id: its first 16 bytes are its key (a token is
-		// never empty)
-		start := int(tk.start)
-		wl := int(tk.end) - start
-		k := &keyMask[min(wl, 16)]
-		kb := text[start : start+16 : start+16] // one bounds check for both halves
-		lo := binary.LittleEndian.Uint64(kb) & k[0]
-		hi := binary.LittleEndian.Uint64(kb[8:]) & k[1]
+		if tk.end-tk.start > 16 {
+			break
+		}
+		lo, hi := tokKey(text, tk)
+		// the word's id: its key looked up, as lookup does for a word of
+		// at most 16 bytes
+		w, root, step := int32(-1), int32(0), false
 		h := keyHash(lo, hi)
-		w, root := int32(-1), int32(0)
-		if fb := h >> (64 - filterBits); filter[fb>>6]&(1<<(fb&63)) != 0 {
+		if fb := h >> (64 - filterBits); a.filter[fb>>6]&(1<<(fb&63)) != 0 {
 			for i := h & smask; ; i = (i + 1) & smask {
 				sl := &slots[i]
-				if sl.lo == lo && sl.hi == hi && (wl <= 16 || words[sl.id] == string(text[tk.start:tk.end])) {
-					w, root = sl.id, sl.root
+				if sl.lo == lo && sl.hi == hi {
+					w, root, step = sl.id, sl.root, sl.step
 					break
 				}
 				if sl.lo == emptySlot {
@@ -423,51 +470,107 @@ func (a *automaton) scan(f *folder, out []rawMatch, ids []int32) ([]rawMatch, []
 				}
 			}
 		}
-		ids[j] = w
+		if step || w < 0 && a.stemCls[byte(lo)] != 0 {
+			break // a word that step takes, or a token that may start with stem words
+		}
 		if tk.brk {
 			s, sflags = 0, 0 // a clause or sentence break
 		}
 		if sflags&sStems != 0 {
-			out = a.stemsAfter(s, text[tk.start:tk.end], tk.start, int32(j), out)
+			break
 		}
-		if stemCls[byte(lo)] != 0 {
-			out = a.rootStems(text[tk.start:tk.end], tk.start, int32(j), out)
-		}
-		next := root // no word, or no transition of the state's own
-		if s != 0 && w >= 0 {
-			dk := uint64(s)<<32 | uint64(w)
-			for i := edgeHash(dk) & dmask; ; i = (i + 1) & dmask {
-				if e := &delta[i]; e.key == dk {
-					next = e.to
-					break
-				} else if e.key == emptyEdge {
-					break
-				}
-			}
-		}
-		s = next
-		// the patterns that end here: the state's own (the root has
-		// none), then those of the states on its failure chain
+		ids[j] = w
+		s = a.move(s, w, root)
+		// the patterns that end here, as ends appends them
 		e := &st[s]
 		sflags = e.flags
 		for ; ; e = &st[e.dict] {
 			if p := e.out; p >= 0 {
-				// (field by field: a struct this size is built on the
-				// stack and copied otherwise)
 				n := len(out)
-				if n == cap(out) {
-					out = slices.Grow(out, 1)
-				}
 				out = out[:n+1]
 				m := &out[n]
-				m.start, m.end, m.pat, m.t0, m.t1 = tk.end-e.outLen, tk.end, p, int32(j)+1-e.outWords, int32(j)+1
+				m.end, m.pat, m.t1 = tk.end, p, int32(j)+1
 			}
 			if e.dict < 0 {
 				break
 			}
 		}
 	}
-	return out, ids
+	return j, s, out
+}
+
+// step takes token j of f from state s, as scanRun does, for any token:
+// it looks for stem words, and makes room in out.
+func (a *automaton) step(f *folder, j int, s int32, out []rawMatch, ids []int32) (int32, []rawMatch) {
+	text := f.out[:cap(f.out)]
+	tk := &f.toks[j]
+	tok := text[tk.start:tk.end]
+	lo, hi := tokKey(text, tk)
+	w := a.lookup(lo, hi, tok)
+	root := int32(0)
+	if w >= 0 {
+		root = a.rootNext[w]
+	}
+	ids[j] = w
+	if tk.brk {
+		s = 0 // a clause or sentence break
+	}
+	if a.st[s].flags&sStems != 0 {
+		out = a.stemsAfter(s, tok, tk.start, int32(j), out)
+	}
+	if a.stemCls[byte(lo)] != 0 {
+		out = a.tokenStems(f, j, w, out)
+	}
+	s = a.move(s, w, root)
+	// room for the matches of this token and the next ones
+	out = slices.Grow(out, a.maxEnds*(len(f.toks)-j))
+	return s, a.ends(s, tk.end, int32(j), out)
+}
+
+// tokKey returns the key of token tk of the folded text: its first 16
+// bytes, zero-padded.
+func tokKey(text []byte, tk *token) (lo, hi uint64) {
+	start := int(tk.start)
+	k := &keyMask[min(int(tk.end)-start, 16)]
+	kb := text[start : start+16 : start+16] // one bounds check for both halves
+	return binary.LittleEndian.Uint64(kb) & k[0], binary.LittleEndian.Uint64(kb[8:]) & k[1]
+}
+
+// move returns the state after s on word w (-1 for none), whose state from
+// the root is root.
+func (a *automaton) move(s, w, root int32) int32 {
+	if s == 0 || w < 0 {
+		return root
+	}
+	dk := uint64(s)<<32 | uint64(w)
+	for i := edgeHash(dk) & a.dmask; ; i = (i + 1) & a.dmask {
+		e := &a.delta[i]
+		if e.key == dk {
+			return e.to
+		}
+		if e.key == emptyEdge {
+			return root // no transition of the state's own
+		}
+	}
+}
+
+// ends appends the patterns that end at state s, at end in token j: the
+// state's own (the root has none), then those of the states on its failure
+// chain. out has room for a.maxEnds more.
+func (a *automaton) ends(s, end, j int32, out []rawMatch) []rawMatch {
+	for e := &a.st[s]; ; e = &a.st[e.dict] {
+		if p := e.out; p >= 0 {
+			// (field by field: a struct this size is built on the stack
+			// and copied otherwise)
+			n := len(out)
+			out = out[:n+1]
+			m := &out[n]
+			m.end, m.pat, m.t1 = end, p, j+1
+		}
+		if e.dict < 0 {
+			return out
+		}
+	}
 }
 
 // stemsAfter reports the stem words that may follow state s which the
@@ -477,6 +580,20 @@ func (a *automaton) stemsAfter(s int32, tok []byte, start, j int32, out []rawMat
 		if len(tok) > len(st.word) && string(tok[:len(st.word)]) == st.word {
 			out = a.found(st.pat, start+int32(len(st.word)), j, out)
 		}
+	}
+	return out
+}
+
+// tokenStems reports the stem words from the root that token j of f, whose
+// word id is w or -1, starts with (and goes on after). A word of the
+// vocabulary has them found already.
+func (a *automaton) tokenStems(f *folder, j int, w int32, out []rawMatch) []rawMatch {
+	tk := &f.toks[j]
+	if w < 0 {
+		return a.rootStems(f.out[tk.start:tk.end], tk.start, int32(j), out)
+	}
+	for _, m := range a.wordStems[w] {
+		out = a.found(m.pat, tk.start+m.end, int32(j), out)
 	}
 	return out
 }
@@ -498,6 +615,5 @@ func (a *automaton) rootStems(tok []byte, start, j int32, out []rawMatch) []rawM
 }
 
 func (a *automaton) found(p, end, j int32, out []rawMatch) []rawMatch {
-	pt := a.pat[p+1]
-	return append(out, rawMatch{start: end - pt.len, end: end, pat: p, t0: j + 1 - pt.words, t1: j + 1})
+	return append(out, rawMatch{end: end, pat: p, t1: j + 1})
 }

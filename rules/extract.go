@@ -248,18 +248,22 @@ func (x *extraction) collectHits() {
 	m := x.m
 	// the automaton reports matches by their end; order them by start,
 	// longer first (insertion sort: they are nearly in order already)
-	rs := x.raw
+	rs, ac := x.raw, m.ac
 	for i := 1; i < len(rs); i++ {
 		r := rs[i]
+		rStart, _ := ac.from(r)
 		j := i
-		for j > 0 && (rs[j-1].start > r.start || rs[j-1].start == r.start && rs[j-1].end < r.end) {
-			rs[j] = rs[j-1]
-			j--
+		for ; j > 0; j-- {
+			q := rs[j-1]
+			if qStart, _ := ac.from(q); qStart < rStart || qStart == rStart && q.end >= r.end {
+				break
+			}
+			rs[j] = q
 		}
 		rs[j] = r
 	}
 	for _, r := range rs {
-		start := r.start
+		start, t0 := ac.from(r)
 		endOK := int(r.end) == len(out) || out[r.end] < '0'
 		for k := m.payStart[r.pat]; k < m.payStart[r.pat+1]; k++ {
 			flags := m.payFlags[k]
@@ -276,7 +280,7 @@ func (x *extraction) collectHits() {
 				continue
 			}
 			c := m.payCls[k]
-			x.hits = append(x.hits, hit{start: start, end: r.end, t0: r.t0, t1: r.t1, p: &m.pay[k], cls: c, fam: c.family()})
+			x.hits = append(x.hits, hit{start: start, end: r.end, t0: t0, t1: r.t1, p: &m.pay[k], cls: c, fam: c.family()})
 		}
 	}
 	// hitFrom[t]: the first hit whose first token is t or after

@@ -299,34 +299,55 @@ func doubled(x uint64, last byte, l int) bool {
 }
 
 // arabicRun folds the rest of the Arabic word being built from src[i]: its
-// letters, and the marks inside it that are dropped, in one tight loop. It
+// letters, and the marks inside it that are dropped, in one tight loop; and
+// the Arabic words after it while one space alone separates them. It
 // returns where it stopped.
 func (f *folder) arabicRun(i int) int {
 	src := f.src
-	// two output bytes at most for each two-byte letter read
+	// two output bytes at most for each two-byte letter read, and one for
+	// each space
 	if room := len(src) - i; cap(f.out)-len(f.out) < room || cap(f.off)-len(f.off) < room {
 		f.grow(room)
 	}
-	n := len(f.out)
-	limit := n + len(src) - i
-	out, off := f.out[:limit], f.off[:limit]
-	for i+1 < len(src) {
-		c, c1 := src[i], src[i+1]
-		if c < 0xD8 || c > 0xDB || c1&0xC0 != 0x80 {
-			break
+	for {
+		n := len(f.out)
+		limit := n + len(src) - i
+		out, off := f.out[:limit], f.off[:limit]
+		for i+1 < len(src) {
+			// a letter of the Arabic block: a lead byte D8..DB and a
+			// continuation byte
+			v := uint16(src[i]) | uint16(src[i+1])<<8
+			if v&0xC0FC != 0x80D8 {
+				break
+			}
+			a := &arabicTab[int(v&0x3)<<6|int(v>>8&0x3F)]
+			if a.kind == arLetter {
+				o := out[n : n+2 : n+2]
+				o[0], o[1] = a.b0, a.b1
+				p := off[n : n+2 : n+2]
+				p[0], p[1] = int32(i), int32(i)
+				n += 2
+			} else if a.kind != arDrop {
+				break
+			}
+			i += 2
 		}
-		a := &arabicTab[int(c&0x3)<<6|int(c1&0x3F)]
-		if a.kind == arLetter {
-			out[n], out[n+1] = a.b0, a.b1
-			off[n], off[n+1] = int32(i), int32(i)
-			n += 2
-		} else if a.kind != arDrop {
-			break
+		f.out, f.off = out[:n], off[:n]
+		// one space, then another Arabic letter: end this word, start that
+		// one
+		if i+3 >= len(src) || src[i] != ' ' {
+			return i
 		}
-		i += 2
+		v := uint16(src[i+1]) | uint16(src[i+2])<<8
+		if v&0xC0FC != 0x80D8 || arabicTab[int(v&0x3)<<6|int(v>>8&0x3F)].kind != arLetter {
+			return i
+		}
+		f.endToken()
+		f.out = append(f.out, ' ')
+		f.off = append(f.off, int32(i))
+		f.tokStart, f.tokKind, f.initials, f.tokBrk = len(f.out), 'r', false, false
+		i++
 	}
-	f.out, f.off = out[:n], off[:n]
-	return i
 }
 
 // grow makes room for n more output bytes.
