@@ -320,14 +320,12 @@ func (f *folder) arabicRun(i int) int {
 			if v&0xC0FC != 0x80D8 {
 				break
 			}
-			a := &arabicTab[int(v&0x3)<<6|int(v>>8&0x3F)]
-			if a.kind == arLetter {
-				o := out[n : n+2 : n+2]
-				o[0], o[1] = a.b0, a.b1
+			if e := arabicFold[v&0x3<<6|v>>8&0x3F]; e > arFoldOther {
+				binary.LittleEndian.PutUint16(out[n:n+2], e)
 				p := off[n : n+2 : n+2]
 				p[0], p[1] = int32(i), int32(i)
 				n += 2
-			} else if a.kind != arDrop {
+			} else if e == arFoldOther {
 				break
 			}
 			i += 2
@@ -613,6 +611,28 @@ var arabicTab = func() (t [256]struct{ kind, b0, b1 byte }) {
 	}
 	return t
 }()
+
+// arabicFold is arabicTab for the tight loop of arabicRun: a letter's two
+// folded bytes as one little-endian word, arFoldDrop for a mark that is
+// dropped, arFoldOther for anything else.
+var arabicFold = func() (t [256]uint16) {
+	for k, e := range arabicTab {
+		switch e.kind {
+		case arLetter:
+			t[k] = uint16(e.b0) | uint16(e.b1)<<8
+		case arDrop:
+			t[k] = arFoldDrop
+		default:
+			t[k] = arFoldOther
+		}
+	}
+	return t
+}()
+
+const (
+	arFoldDrop  = 0
+	arFoldOther = 1 // a folded letter's first byte is a lead byte: never 0 or 1
+)
 
 // other folds a non-ASCII rune outside the Arabic block, encoded as s.
 func (f *folder) other(r rune, s string, o int32) {
