@@ -696,6 +696,20 @@ func (a *evAcc) addSeg(s int32) {
 	}
 }
 
+// deniedInTitle reports whether the headline denies an attack on site.
+func (x *extraction) deniedInTitle(site int32) bool {
+	if site < 0 {
+		return false
+	}
+	for k := range x.cands {
+		c := &x.cands[k]
+		if sg := &x.segs[c.seg]; c.site == site && sg.cancel == cancelDenied && x.isTitleTok(sg.t0) {
+			return true
+		}
+	}
+	return false
+}
+
 // events merges the candidates into events and fills their fields.
 func (x *extraction) events() []Event {
 	pub := civil(x.pub)
@@ -764,6 +778,12 @@ func (x *extraction) events() []Event {
 		// lede reports an attack there too
 		if c.bg == "" && !c.generic && sg.date < 0 && x.inBody(c) && !x.ledeReports(c) {
 			c.bg = bgBody
+		}
+		// a headline that denies an attack on a site governs the sentences
+		// that only say the site was attacked: they repeat the claim it
+		// denies ("claims that the base had been shelled on Monday")
+		if c.ev&(eI|eK|eX) == 0 && x.deniedInTitle(c.site) {
+			c.generic = true
 		}
 		// a headline about a drill governs the sentences that name its
 		// site only as "the base" or through a region, unless they report

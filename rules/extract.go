@@ -698,6 +698,9 @@ func (x *extraction) hasFutureModal(sg *segment) bool {
 	return sg.ctx&(1<<cFuture) != 0
 }
 
+// cancelDenied is why a segment whose attack is denied reports none.
+const cancelDenied = "the attack is denied"
+
 // attackDenied reports whether a denial governs the segment's evidence:
 // "the ministry denied that rockets hit the base", "نفى تعرض القاعدة لهجوم";
 // not a denial of a role in it ("denied any role in the attack") or of
@@ -824,7 +827,7 @@ func (x *extraction) readEvidence(sg *segment) {
 	case sctx&(1<<cAccident) != 0 || x.item.accident:
 		sg.ev, sg.cancel = 0, "accident, not an attack"
 	case x.attackDenied(sg):
-		sg.ev, sg.cancel = 0, "the attack is denied"
+		sg.ev, sg.cancel = 0, cancelDenied
 	case sctx&(1<<cUninvolved) != 0:
 		sg.ev, sg.cancel = 0, "fighting between others: US and coalition forces not involved"
 	case sctx&(1<<cForeignStrike) != 0:
