@@ -780,9 +780,10 @@ func (x *extraction) events() []Event {
 			c.bg = bgBody
 		}
 		// a headline that denies an attack on a site governs the sentences
-		// that only say the site was attacked: they repeat the claim it
-		// denies ("claims that the base had been shelled on Monday")
-		if c.ev&(eI|eK|eX) == 0 && x.deniedInTitle(c.site) {
+		// that name the site with no toll: they repeat the claim it denies
+		// ("claims that the base had been shelled on Monday", "the blasts
+		// came from a quarry")
+		if c.ev&eK == 0 && x.deniedInTitle(c.site) {
 			c.generic = true
 		}
 		// a headline about a drill governs the sentences that name its

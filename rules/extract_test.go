@@ -475,6 +475,11 @@ func TestExtractNotAttacks(t *testing.T) {
 			summary: "وتأتي التعزيزات بعد هجومين صاروخيين على قاعدة التاجي خلال الأيام الماضية.", pub: "2021-03-10T10:00:00Z", want: ""},
 		{name: "the third attack in a week is the latest", title: "Rockets hit Camp Taji, the third attack on the base in the past week",
 			pub: "2021-03-10T10:00:00Z", want: "taji@2021-03-10"},
+		{name: "a stray rocket that fell short of the site", title: "Stray rocket hits a house in eastern Baghdad",
+			summary: "A rocket landed on a house late on Saturday, wounding a woman; police said it fell well short of the Green Zone.", pub: "2020-10-04T10:00:00Z",
+			want: "region:Baghdad@2020-10-03"}, // placed only in the city, which alerts nothing
+		{name: "a rocket that landed near the site", title: "Rocket lands near the Green Zone",
+			summary: "A rocket landed near the Green Zone late on Saturday, police said.", pub: "2020-10-04T10:00:00Z", want: "us-embassy-baghdad@2020-10-03"},
 		{name: "no rockets hit", title: "Sirens sound at Harir base",
 			summary: "No rockets hit Harir base on Monday night, officials said.", pub: "2022-04-12T10:00:00Z", want: ""},
 		{name: "a denial in the headline governs the claim it denies", title: "Coalition denies rocket attack on Harir base",
