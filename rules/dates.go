@@ -203,6 +203,13 @@ func (x *extraction) readDates() {
 		// a lone year sets the year of later dates: "in 2020 ... on March 11"
 		if x.isYear(t) {
 			ctxYear = int(x.f.toks[t].num)
+			// and dates the attack it names: "the 2019 rocket attack on
+			// K-1", "a base hit in 2020"
+			if (len(x.dates) == 0 || x.dates[len(x.dates)-1].t1 <= t) && x.yearDatesAttack(t) {
+				y := int(x.f.toks[t].num)
+				add(dateExpr{t0: t, t1: t + 1, date: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), vague: true,
+					latest: time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)})
+			}
 		}
 		var h *hit
 		for j := hi; j < len(x.hits) && x.hits[j].t0 == t; j++ {
@@ -558,6 +565,26 @@ func (x *extraction) arabicUnitsAfter(h *hit, pub, ctx time.Time, ctxSent int32,
 	d := shift(base, h.p.str, -int(v))
 	add(dateExpr{t0: t0, t1: h.t1 + 1, date: d, relative: true, vague: h.p.str != "day", latest: d, old: true, after: true})
 	return true
+}
+
+// yearDatesAttack reports whether the year at token t dates an attack:
+// it follows "in", "the" or "during" (عام، العام، في), or a weapon or attack
+// word comes at most three tokens after it in its clause ("2019 K-1 rocket
+// attack"). A year that only names a span ("since 2019") dates nothing.
+func (x *extraction) yearDatesAttack(t int32) bool {
+	if t > 0 && x.sameSentence(t-1, t) && x.sepBefore(t) == ' ' {
+		switch x.tokText(t - 1) {
+		case "in", "the", "during", "عام", "العام", "في", "خلال":
+			return true
+		}
+	}
+	for k := x.firstHit(t + 1); k < len(x.hits) && x.hits[k].t0 <= t+3; k++ {
+		h := &x.hits[k]
+		if !h.dead && (h.cls == cWeapon || h.cls == cAttack) && x.sameClauseTokens(t, h.t0) {
+			return true
+		}
+	}
+	return false
 }
 
 // isYear reports whether token t is a year: four digits from 1990 to the
