@@ -868,7 +868,7 @@ func (x *extraction) readEvidence(sg *segment) {
 		for j := sg.h0; j < sg.h1; j++ {
 			// a noun that only says who uses the site is no strike:
 			// "airfield used by coalition aircraft"
-			if h := &x.hits[j]; !h.dead && h.cls == cStrikeActor && !x.describesHost(h.t0) {
+			if h := &x.hits[j]; !h.dead && h.cls == cStrikeActor && !x.describesHost(h.t0) && !x.flightAfter(h.t1) {
 				sa = h.t0
 				break
 			}
@@ -978,6 +978,19 @@ func (x *extraction) describesHost(t int32) bool {
 		}
 	}
 	return false
+}
+
+// flightAfter reports whether the words from token t on say that aircraft
+// flew, not that they struck: "took off", "flew over", "were seen".
+func (x *extraction) flightAfter(t int32) bool {
+	if x.tokText(t) == "were" || x.tokText(t) == "was" {
+		t++ // "were seen", "were heard"
+	}
+	switch x.tokText(t) { // folded: "took off" is "tok of"
+	case "tok", "take", "takes", "taking":
+		return x.tokText(t+1) == "of"
+	}
+	return x.tokIn(t, flightVerbs)
 }
 
 // allCaps reports whether s has upper-case Latin letters and no lower-case

@@ -135,7 +135,7 @@ type Matcher struct {
 	siteIdx  map[string]int
 	inRegion [][]bool // inRegion[region][site]
 	related  [][]bool // related[site][site], the same site included
-	listBits []uint32 // listBits[word id]: the word lists that hold the word
+	listBits []uint64 // listBits[word id]: the word lists that hold the word
 	pool     sync.Pool
 }
 
@@ -261,7 +261,7 @@ func NewMatcher(g *Gazetteer) (*Matcher, error) {
 	}
 	sort.Strings(listWords)
 	m.ac = buildAutomaton(order, stemPat, listWords)
-	m.listBits = make([]uint32, len(m.ac.words))
+	m.listBits = make([]uint64, len(m.ac.words))
 	for _, w := range listWords {
 		m.listBits[m.ac.word([]byte(w), 0, len(w))] = listsOf[w]
 	}

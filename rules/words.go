@@ -10,18 +10,18 @@ import (
 // that Normalize leaves each one as it is. All lists share one table from
 // word to the lists that hold it, so a lookup costs one map access.
 type wordList struct {
-	bit uint32
+	bit uint64
 	src string
 }
 
 // listsOf maps a word to the bits of the lists that hold it.
-var listsOf = map[string]uint32{}
+var listsOf = map[string]uint64{}
 
 var nlists uint
 
 func newWordList(src string) wordList {
-	if nlists == 32 {
-		panic("rules: more than 32 word lists")
+	if nlists == 64 {
+		panic("rules: more than 64 word lists")
 	}
 	l := wordList{bit: 1 << nlists, src: src}
 	nlists++
@@ -106,6 +106,9 @@ var (
 	clockWords = newWordList("|gmt|utc|local|hrs|hours|h|pm|am|")
 	// hostVerbs say who uses a site: "an airfield used by coalition jets".
 	hostVerbs = newWordList("|used|uses|hosts|hosting|hosted|houses|housing|home|flown|stationed|")
+	// flightVerbs after "coalition aircraft" make it a flight, not a strike:
+	// "coalition aircraft took off soon after", "US jets flew over".
+	flightVerbs = newWordList("|flew|flying|fly|flies|overflew|circled|circling|hovered|hovering|scrambled|patroled|patroling|landed|sen|heard|")
 	// hostFillers may stand between a host verb and the US word.
 	hostFillers = newWordList("|by|to|and|other|the|of|its|us|led|american|alied|western|")
 	// townWords after a site's name, or before "of" and it, make it the town
