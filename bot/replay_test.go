@@ -246,6 +246,12 @@ func TestReplayCorpora(t *testing.T) {
 			"left wrong: sites a profile names in passing (\"after the Tower 22 strike\"), an Arabic report of the missiles on Erbil alerted at the airport " +
 			"after the English one at the consulate, and a report of one attack that recalls another of the day " +
 			"before alerting it again"},
+		{"replay-surge", 0.95, 0.95, "60 items, 19 in Arabic, on the attacks of October 2023 to February 2024 in " +
+			"Syria, Jordan and Iraq (0.905 / 0.950 when written): follow-ups by other outlets, US strikes in answer, " +
+			"tallies, a memorial, a trial, a timeline, spellings such as Shadadi, Rmelan and Koniko"},
+		{"replay-shapes", 0.95, 0.95, "60 items, 20 in Arabic, 2020-2022, in the shapes feeds take (0.895 / 1.000 " +
+			"when written): headline-only items, live blogs, datelines, cut-off summaries, HTML leftovers, terse " +
+			"monitoring posts, a stray rocket short of the Green Zone, a denial of an attack on Harir"},
 		{"replay-hard", 0.85, 0.85, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
 			"accidents, training fire, Turkish strikes, prices that rocket; left wrong: an attack on a Jordanian " +
 			"air base that is not in the gazetteer, Iranian drones crossing Jordan read as an attack in Jordan, an " +
