@@ -633,6 +633,33 @@ func (x *extraction) usStrikeNoun(sg *segment) bool {
 				break
 			}
 		}
+		// "strikes on Kataib Hezbollah positions", but not "weighs more
+		// strikes on militias" or "will strike militias"
+		if prev := x.tokText(t - 1); prev != "more" && prev != "further" && !x.irrealis(t) && x.strikeOnMilitia(x.hits[j].t1, sg.t1) {
+			x.usStrikeAt = t
+			return true
+		}
+	}
+	return false
+}
+
+// strikeOnMilitia reports whether the words from token t on, before t1,
+// say that a strike fell on a militia: "strikes on Kataib Hezbollah
+// positions", "raids against Iran-backed militias". Militias attack sites;
+// what strikes them is the US or its partners.
+func (x *extraction) strikeOnMilitia(t, t1 int32) bool {
+	if w := x.tokText(t); w != "on" && w != "against" && w != "targeting" || !x.sameClauseTokens(t-1, t) {
+		return false
+	}
+	for k := x.firstHit(t + 1); k < len(x.hits) && x.hits[k].t0 <= t+3 && x.hits[k].t0 < t1; k++ {
+		h := &x.hits[k]
+		switch {
+		case h.dead:
+		case h.cls == cSite || h.cls == cRegion:
+			return false
+		case (h.cls == cGroup || h.cls == cMilitia) && x.sameClauseTokens(t, h.t0):
+			return true
+		}
 	}
 	return false
 }

@@ -526,6 +526,10 @@ func TestExtractNotAttacks(t *testing.T) {
 
 func TestExtractBackground(t *testing.T) {
 	runExtractCases(t, []extractCase{
+		{name: "strikes on a militia are a US strike, whoever is named",
+			title:   "Rockets hit K-1 air base near Kirkuk",
+			summary: "Rockets hit the K-1 base on Friday, wounding four soldiers. The military answered on Sunday with strikes on Kataib Hezbollah positions, killing 25 fighters.",
+			pub:     "2019-12-30T10:00:00Z", want: "!strike k1@2019-12-27 k1@2019-12-29~bg"},
 		{name: "a date counted back from the sentence's own date is history",
 			title:   "US troops leave Camp Taji in handover to Iraqi army",
 			summary: "The last American convoy drove out of the Taji base on Saturday, weeks after a rocket salvo struck its workshops.",
