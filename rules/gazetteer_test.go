@@ -183,6 +183,10 @@ func TestRelated(t *testing.T) {
 	}{
 		{"erbil-air-base", "erbil-airport", true},
 		{"erbil-airport", "erbil-air-base", true},
+		// outlets place one missile strike at the consulate, the airport
+		// or the base beside it
+		{"us-consulate-erbil", "erbil-airport", true},
+		{"erbil-airport", "us-consulate-erbil", true},
 		{"us-embassy-baghdad", "union-iii", true},
 		{"al-tanf", "tower-22", true},
 		{"taji", "taji", true},
