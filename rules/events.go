@@ -696,6 +696,25 @@ func (a *evAcc) addSeg(s int32) {
 	}
 }
 
+// causeOfOther reports whether candidate ci stands in a clause of cause
+// ("after", "in retaliation for") that follows another site's attack in its
+// segment: it is named as what led to that attack, not with its date.
+func (x *extraction) causeOfOther(ci int) bool {
+	c := &x.cands[ci]
+	sg := &x.segs[c.seg]
+	resp := x.responseAt(sg)
+	if resp < 0 || x.hits[c.loc].t0 < resp {
+		return false
+	}
+	for k := range x.cands {
+		o := &x.cands[k]
+		if o.seg == c.seg && o.site != c.site && !o.linked && x.hits[o.loc].t0 < resp {
+			return true
+		}
+	}
+	return false
+}
+
 // deniedInTitle reports whether the headline denies an attack on site.
 func (x *extraction) deniedInTitle(site int32) bool {
 	if site < 0 {
@@ -728,6 +747,10 @@ func (x *extraction) events() []Event {
 			c.bg = "mentioned as the cause of a US strike"
 		case sg.strike || x.item.strike:
 			c.bg = "mentioned in a report of a US strike"
+		case !c.linked && x.causeOfOther(ci):
+			// "rockets hit Green Village on Friday, hours after US jets
+			// struck in retaliation for a drone attack at Rumalyn"
+			c.bg = "mentioned as the cause of the attack before it"
 		case !c.linked && x.vagueGoverns(c, sg):
 			// "a court on Monday sentenced three men over the attack on
 			// Ain al-Asad last month": the day is the court's

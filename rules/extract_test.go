@@ -511,6 +511,10 @@ func TestExtractNotAttacks(t *testing.T) {
 			pub: "2021-03-10T10:00:00Z", want: "taji@2021-03-10"},
 		{name: "counter-rocket guns sent", title: "US moves counter-rocket systems to Camp Taji",
 			summary: "The Pentagon sent two C-RAM batteries to the Taji base on Tuesday, officials said.", pub: "2021-03-10T10:00:00Z", want: ""},
+		{name: "unmanned aircraft systems downed", title: "Two fixed-wing UAS downed by C-RAM near Baghdad airport, no casualties",
+			pub: "2022-01-03T08:00:00Z", want: "biap@2022-01-03"},
+		{name: "counter-UAS systems are no drones", title: "Pentagon sends counter-UAS systems to Baghdad airport",
+			pub: "2022-01-03T08:00:00Z", want: ""},
 		{name: "counter-rocket guns that fire are evidence", title: "Counter-rocket system shoots down rockets over Camp Taji",
 			pub: "2021-03-10T10:00:00Z", want: "taji@2021-03-10"},
 		{name: "a Turkish strike near Erbil", title: "Turkish drone strike kills PKK members near Erbil",
@@ -526,6 +530,10 @@ func TestExtractNotAttacks(t *testing.T) {
 
 func TestExtractBackground(t *testing.T) {
 	runExtractCases(t, []extractCase{
+		{name: "a site in the clause of cause after another's attack",
+			title:   "Rockets hit Ain al-Asad",
+			summary: "Rockets hit Ain al-Asad on Friday, officials said, hours after a drone attack that killed a contractor at Harir.",
+			pub:     "2023-03-24T10:00:00Z", want: "ain-al-asad@2023-03-24 harir@2023-03-24~bg"},
 		{name: "strikes on a militia are a US strike, whoever is named",
 			title:   "Rockets hit K-1 air base near Kirkuk",
 			summary: "Rockets hit the K-1 base on Friday, wounding four soldiers. The military answered on Sunday with strikes on Kataib Hezbollah positions, killing 25 fighters.",
