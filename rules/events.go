@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -706,27 +707,25 @@ func (x *extraction) causeOfOther(ci int) bool {
 	if resp < 0 || x.hits[c.loc].t0 < resp {
 		return false
 	}
-	for k := range x.cands {
-		o := &x.cands[k]
-		if o.seg == c.seg && o.site != c.site && !o.linked && x.hits[o.loc].t0 < resp {
+	// the segment's own candidates lie next to each other
+	for k := ci - 1; k >= 0 && x.cands[k].seg == c.seg; k-- {
+		if o := &x.cands[k]; o.site != c.site && !o.linked && x.hits[o.loc].t0 < resp {
 			return true
 		}
 	}
 	return false
 }
 
-// deniedInTitle reports whether the headline denies an attack on site.
-func (x *extraction) deniedInTitle(site int32) bool {
-	if site < 0 {
-		return false
-	}
+// deniedSites returns the sites whose attack the headline denies.
+func (x *extraction) deniedSites() []int32 {
+	var sites []int32
 	for k := range x.cands {
 		c := &x.cands[k]
-		if sg := &x.segs[c.seg]; c.site == site && sg.cancel == cancelDenied && x.isTitleTok(sg.t0) {
-			return true
+		if sg := &x.segs[c.seg]; c.site >= 0 && sg.cancel == cancelDenied && x.isTitleTok(sg.t0) {
+			sites = append(sites, c.site)
 		}
 	}
-	return false
+	return sites
 }
 
 // events merges the candidates into events and fills their fields.
@@ -738,6 +737,7 @@ func (x *extraction) events() []Event {
 			x.ledeCands = append(x.ledeCands, int32(k))
 		}
 	}
+	denied := x.deniedSites()
 	for ci := range x.cands {
 		c := &x.cands[ci]
 		sg := &x.segs[c.seg]
@@ -806,7 +806,7 @@ func (x *extraction) events() []Event {
 		// that name the site with no toll: they repeat the claim it denies
 		// ("claims that the base had been shelled on Monday", "the blasts
 		// came from a quarry")
-		if c.ev&eK == 0 && x.deniedInTitle(c.site) {
+		if c.ev&eK == 0 && c.site >= 0 && slices.Contains(denied, c.site) {
 			c.generic = true
 		}
 		// a headline about a drill governs the sentences that name its
