@@ -106,6 +106,9 @@ var (
 	clockWords = newWordList("|gmt|utc|local|hrs|hours|h|pm|am|")
 	// hostVerbs say who uses a site: "an airfield used by coalition jets".
 	hostVerbs = newWordList("|used|uses|hosts|hosting|hosted|houses|housing|home|flown|stationed|")
+	// dayAdjectives after اليوم make it "the last day", "the first day",
+	// "the same day": not today.
+	dayAdjectives = newWordList("|اخير|اول|ثاني|ثالث|رابع|خامس|نفسه|ذاته|سابق|موالي|تالي|")
 	// flightVerbs after "coalition aircraft" make it a flight, not a strike:
 	// "coalition aircraft took off soon after", "US jets flew over".
 	flightVerbs = newWordList("|flew|flying|fly|flies|overflew|circled|circling|hovered|hovering|scrambled|patroled|patroling|landed|sen|heard|")
