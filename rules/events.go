@@ -318,15 +318,34 @@ func (x *extraction) landmark(j int32) bool {
 // force's post: "a drone attack on a Hashd headquarters near Ain al-Asad".
 func (x *extraction) nearOtherForce(j int32) bool {
 	h := &x.hits[j]
-	if w := x.tokText(h.t0 - 1); w != "near" && w != "قرب" && w != "بالقرب" {
+	near := h.t0 - 1 // "near", "قرب"; "close to", "القريبة من"
+	in := false      // "an Iraqi army post in Qayyarah": the town
+	if x.tokText(near) == "the" {
+		near--
+	}
+	switch w := x.tokText(near); {
+	case w == "near" || w == "قرب" || w == "بالقرب":
+	case w == "to" && x.tokText(near-1) == "close", w == "من" && (x.tokText(near-1) == "قريبه" || x.tokText(near-1) == "قريب"):
+		near--
+	case w == "in" || w == "في":
+		// a noun in the site's name or right after it, even one the name
+		// absorbed, names the base itself: "an Iraqi army post in the Ain
+		// al-Asad air base", "في قاعدة عين الأسد"
+		for k := x.firstHit(h.t0); k < len(x.hits) && x.hits[k].t0 <= h.t1; k++ {
+			if x.hits[k].cls == cSiteNoun && x.sameClauseTokens(h.t0, x.hits[k].t0) {
+				return false
+			}
+		}
+		in = true
+	default:
 		return false
 	}
-	for k := h.t0 - 2; k >= 0 && k >= h.t0-6 && x.sameSentence(k, h.t0); k-- {
+	for k := near - 1; k >= 0 && k >= near-5 && x.sameSentence(k, h.t0); k-- {
+		if x.hitAt(k, cForeignBase) >= 0 || !in && x.tokIn(k, otherForceWords) {
+			return true // (before the noun "base" that such a phrase may start with)
+		}
 		if x.hitAt(k, cWeapon) >= 0 || x.hitAt(k, cAttack) >= 0 || x.hitAt(k, cImpact) >= 0 || x.hitAt(k, cSiteNoun) >= 0 {
 			return false // "drones hit near Ain al-Asad", "a US base near ..."
-		}
-		if x.tokIn(k, otherForceWords) || x.hitAt(k, cForeignBase) >= 0 {
-			return true
 		}
 	}
 	return false

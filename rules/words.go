@@ -127,7 +127,7 @@ var (
 	roleWords = newWordList("|role|responsibility|responsible|involvement|involved|link|links|behind|part|مسووليه|مسووليتها|علاقه|تورط|")
 	// otherForceWords name forces other than the US and its partners: a site
 	// "near" their post only locates it.
-	otherForceWords = newWordList("|hashd|pmf|pmu|peshmerga|حشد|")
+	otherForceWords = newWordList("|hashd|pmf|pmu|peshmerga|حشد|sdf|قسد|checkpoint|checkpoints|حاجز|حواجز|")
 	// riseWords before "to" and a number make it a total: "rose to seven".
 	riseWords = newWordList("|rose|rises|risen|rising|climbed|climbs|reached|reaches|jumped|increased|grew|")
 	// overnightNouns after "overnight" make it an adjective: "overnight flights".
