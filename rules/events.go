@@ -762,7 +762,7 @@ func (x *extraction) events() []Event {
 		sg := &x.segs[c.seg]
 		// why the mention is background
 		switch {
-		case sg.strike && sg.response >= 0 && x.hits[c.loc].t0 > sg.response:
+		case sg.strike && sg.response >= 0 && x.hits[c.loc].t0 > sg.response && x.hits[c.loc].t0 < sg.causeEnd:
 			c.bg = "mentioned as the cause of a US strike"
 		case sg.strike || x.item.strike:
 			c.bg = "mentioned in a report of a US strike"

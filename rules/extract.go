@@ -74,6 +74,7 @@ type segment struct {
 	cancel   string
 	strike   bool
 	response int32 // token where a response clause starts ("in response to"), or -1
+	causeEnd int32 // for a strike, where that clause ends: its first break when it comes first, else t1
 	roundup  bool  // names three or more sites: a roundup, not a report
 	ncand    int32
 }
@@ -904,7 +905,14 @@ func (x *extraction) readEvidence(sg *segment) {
 			sa = x.usStrikeAt
 		}
 		if sa >= 0 {
-			sg.strike = !(resp >= 0 && sa > resp)
+			// the strike sits in the clause of cause ("hours after US
+			// strikes killed ...") unless a break ends that clause before
+			// it ("After the Tower 22 strike, US bombers hit ...")
+			sg.causeEnd = sg.t1
+			if resp >= 0 && sa > resp {
+				sg.causeEnd = x.firstClauseBreak(resp+1, sa)
+			}
+			sg.strike = !(resp >= 0 && sa > resp && sg.causeEnd >= sa)
 			sg.response = resp
 		}
 	}
