@@ -367,6 +367,9 @@ func (x *extraction) readDates() {
 				if x.tokText(h.t0-1) == "هذا" && x.tokText(h.t0-2) == "مثل" {
 					continue // "في مثل هذا اليوم من عام 2020": the same day years ago, not today
 				}
+				if h.p.str == "overnight" && ctxSent == x.f.toks[h.t0].sent && !ctx.IsZero() && ctx.Before(pub.Add(-day)) {
+					continue // "8 December: mortars land inside the compound before dawn": that day's dawn
+				}
 				if h.p.str == "today" && x.tokIn(h.t1, dayAdjectives) && x.sameClauseTokens(h.t0, h.t1) {
 					continue // "في اليوم الأخير من العام": the last day of the year, not today
 				}
