@@ -492,6 +492,8 @@ func TestExtractNotAttacks(t *testing.T) {
 			pub: "2021-09-02T10:00:00Z", want: "taji@?~bg"},
 		{name: "a judge's visit beside a new attack", title: "Rockets hit Camp Taji as judge visits Baghdad",
 			pub: "2021-09-02T10:00:00Z", want: "taji@2021-09-02"},
+		{name: "senators pressing officials about attacks", title: "Senators press Pentagon on air defences after Tower 22 and Ain al-Asad attacks",
+			summary: "Military officials faced questions on Thursday from the Senate Armed Services Committee about drone attacks on small bases.", pub: "2024-09-19T10:00:00Z", want: "ain-al-asad@2024-09-19~bg tower-22@2024-09-19~bg"},
 		{name: "a trial in Arabic", title: "محكمة عراقية تنظر في قضية الهجوم الصاروخي على قاعدة بلد",
 			pub: "2021-09-02T10:00:00Z", want: "balad@?~bg"},
 		{name: "a court case, dated by the year of the attack", title: "Court hears case of men accused over the 2020 rocket attack on Balad",
