@@ -185,6 +185,11 @@ func (x *extraction) readDates() {
 		if noPub && d.relative && ctx.IsZero() {
 			return // counted from a publish time we do not have
 		}
+		// "no group had claimed it until this morning", "حتى صباح اليوم",
+		// "as of Tuesday": a deadline, not when anything happened
+		if w := x.tokText(d.t0 - 1); w == "until" || w == "حتي" || w == "of" && x.tokText(d.t0-2) == "as" {
+			return
+		}
 		d.sent = x.f.toks[d.t0].sent
 		x.dates = append(x.dates, d)
 		if !d.vague {

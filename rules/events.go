@@ -64,7 +64,7 @@ func (x *extraction) candidates() {
 			if x.item.stormOnly && x.areaAlias(h) {
 				continue // "protesters stormed parliament in the Green Zone": the district, not the embassy
 			}
-			if x.originBefore(j) || x.tokText(h.t1) == "based" || x.landmark(j) || x.nearOtherForce(j) {
+			if x.originBefore(j) || x.tokText(h.t1) == "based" || x.landmark(j) || x.nearOtherForce(j) || x.sourcesIn(j) {
 				continue // "drones launched from Harir", "Asad-based jets", "100 km north of al-Tanf": not what was hit
 			}
 			x.cands = append(x.cands, cand{seg: int32(si), site: site, region: -1, loc: j, weak: h.p.flags&fWeak != 0, from: -1})
@@ -308,6 +308,21 @@ func (x *extraction) landmark(j int32) bool {
 	}
 	for k := h.t1; k < h.t1+6 && x.sameSentence(k, h.t0); k++ {
 		if x.tokIn(k, distanceUnits) && x.tokText(k+1) == "away" {
+			return true
+		}
+	}
+	return false
+}
+
+// sourcesIn reports whether the site at hit j is where the sources of the
+// report are: "residents in Rmeilan heard", "مصادر محلية في رميلان".
+func (x *extraction) sourcesIn(j int32) bool {
+	h := &x.hits[j]
+	if w := x.tokText(h.t0 - 1); w != "in" && w != "في" {
+		return false
+	}
+	for k := h.t0 - 2; k >= 0 && k >= h.t0-3 && x.sameClauseTokens(k, h.t0); k-- {
+		if x.tokIn(k, sourceWords) {
 			return true
 		}
 	}

@@ -109,6 +109,9 @@ var (
 	// dayAdjectives after اليوم make it "the last day", "the first day",
 	// "the same day": not today.
 	dayAdjectives = newWordList("|اخير|اول|ثاني|ثالث|رابع|خامس|نفسه|ذاته|سابق|موالي|تالي|")
+	// sourceWords before "in" and a place make it where the sources are:
+	// "local sources in Rmeilan said".
+	sourceWords = newWordList("|sources|source|residents|witneses|locals|مصادر|مصدر|سكان|اهالي|شهود|")
 	// flightVerbs after "coalition aircraft" make it a flight, not a strike:
 	// "coalition aircraft took off soon after", "US jets flew over".
 	flightVerbs = newWordList("|flew|flying|fly|flies|overflew|circled|circling|hovered|hovering|scrambled|patroled|patroling|landed|sen|heard|")
