@@ -741,6 +741,10 @@ func (x *extraction) causeOfOther(ci int) bool {
 	if resp < 0 || x.hits[c.loc].t0 < resp {
 		return false
 	}
+	if w := x.tokText(resp); (w == "after" || w == "بعد") && x.tokIn(resp+1, spanWords) &&
+		x.tokText(resp+2) != "of" && x.tokText(resp+2) != "من" {
+		return false // "وبعد ساعات سقطت صواريخ": hours later, another attack
+	}
 	// the segment's own candidates lie next to each other
 	for k := ci - 1; k >= 0 && x.cands[k].seg == c.seg; k-- {
 		if o := &x.cands[k]; o.site != c.site && !o.linked && x.hits[o.loc].t0 < resp {

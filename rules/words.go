@@ -109,6 +109,9 @@ var (
 	// dayAdjectives after اليوم make it "the last day", "the first day",
 	// "the same day": not today.
 	dayAdjectives = newWordList("|اخير|اول|ثاني|ثالث|رابع|خامس|نفسه|ذاته|سابق|موالي|تالي|")
+	// spanWords after "after" (بعد) make it "later" when no "of" (من)
+	// follows: "وبعد ساعات سقطت صواريخ", hours later rockets fell.
+	spanWords = newWordList("|ساعات|ساعه|ساعتين|دقايق|دقيقه|ايام|يوم|يومين|اسبوع|hours|minutes|days|")
 	// sourceWords before "in" and a place make it where the sources are:
 	// "local sources in Rmeilan said".
 	sourceWords = newWordList("|sources|source|residents|witneses|locals|مصادر|مصدر|سكان|اهالي|شهود|")
