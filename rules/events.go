@@ -731,6 +731,21 @@ func (a *evAcc) addSeg(s int32) {
 	}
 }
 
+// statementOf reports whether date d, which dates an event, is only the day
+// a statement was made ("the toll rose to seven, the Observatory said on
+// Tuesday") about the attack that segment sg dates up to three days before
+// ("killed in the attack late on Sunday"), so that the two are one attack
+// on sg's date. A segment that calls its attack another one keeps apart.
+func (x *extraction) statementOf(d int32, sg *segment) bool {
+	if sg.ctx&(1<<cLatest) != 0 {
+		return false
+	}
+	sd := &x.dates[sg.date]
+	ad := &x.dates[d]
+	gap := ad.date.Sub(sd.date)
+	return gap > 0 && gap <= 3*day && x.speechDate(ad) && !x.speechDate(sd)
+}
+
 // causeOfOther reports whether candidate ci stands in a clause of cause
 // ("after", "in retaliation for") that follows another site's attack in its
 // segment: it is named as what led to that attack, not with its date.
@@ -817,7 +832,8 @@ func (x *extraction) events() []Event {
 			switch {
 			case f.generic:
 				c.generic = true
-			case sg.date >= 0 && c.ev&(eW|eV|eI|eK) == 0 && !x.dateFits(&x.segs[f.seg], sg.date):
+			case sg.date >= 0 && c.ev&(eW|eV|eI|eK) == 0 && !x.dateFits(&x.segs[f.seg], sg.date) &&
+				!(x.segs[f.seg].date >= 0 && x.statementOf(x.segs[f.seg].date, sg)):
 				// "No group has claimed Sunday's attack" after a sentence
 				// about an attack in April: not that attack
 				c.generic = true
@@ -1006,7 +1022,7 @@ func (x *extraction) mergeInto(ci int) int32 {
 		if !x.samePlace(a, c) {
 			continue
 		}
-		if a.date >= 0 && sg.date >= 0 && !x.dates[a.date].date.Equal(x.dates[sg.date].date) {
+		if a.date >= 0 && sg.date >= 0 && !x.dates[a.date].date.Equal(x.dates[sg.date].date) && !x.statementOf(a.date, sg) {
 			continue
 		}
 		// "rockets hit X a day after drones were downed": the clause counted
@@ -1061,7 +1077,7 @@ func (x *extraction) mergeInto(ci int) int32 {
 	if c.ev != 0 && !c.linked {
 		a.sameSent = true
 	}
-	if a.date < 0 && sg.date >= 0 {
+	if a.date < 0 && sg.date >= 0 || a.date >= 0 && sg.date >= 0 && x.statementOf(a.date, sg) {
 		a.date = sg.date
 	}
 	if a.vdate < 0 && sg.vdate >= 0 {

@@ -959,7 +959,20 @@ func (x *extraction) speechDate(d *dateExpr) bool {
 	}
 	// with no comma between: in "officials said, two months after" the
 	// date is not the statement's
-	return t >= 0 && x.sameSentence(t, d.t0) && x.tokIn(t, speechVerbs) && x.sameClauseTokens(t, d.t0)
+	if t >= 0 && x.sameSentence(t, d.t0) && x.tokIn(t, speechVerbs) && x.sameClauseTokens(t, d.t0) {
+		return true
+	}
+	// Arabic puts the speaker between the verb and the day ("أفاد المرصد
+	// السوري لحقوق الإنسان الثلاثاء"), unless "that" (أن، إن) comes first
+	for k := d.t0 - 1; k >= 0 && k >= d.t0-7 && x.sameClauseTokens(k, d.t0); k-- {
+		if x.tokText(k) == "ان" {
+			return false
+		}
+		if x.tokIn(k, arabicSpeechVerbs) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameClauseTokens reports whether no comma or sentence break stands

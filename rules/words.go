@@ -64,6 +64,9 @@ var (
 		"aditional|further|another|other|اكثر|من|نحو|حوالي|")
 	// speechVerbs follow the source of a report: "…, a police officer said".
 	speechVerbs = newWordList("|said|says|told|reported|aded|confirmed|")
+	// arabicSpeechVerbs may stand a few words before the day they date,
+	// with the speaker between: "أفاد المرصد السوري الثلاثاء".
+	arabicSpeechVerbs = newWordList("|قال|قالت|افاد|افادت|اعلن|اعلنت|ذكر|ذكرت|اكد|اكدت|صرح|اوضح|اوضحت|اضاف|اضافت|")
 	// pluralVictims are victim words plural without an s.
 	pluralVictims = newWordList("|people|personel|trops|staf|men|women|children|family|crew|servicemen|airmen|peshmerga|" +
 		"جنود|اطفال|نساء|اشخاص|عناصر|اجانب|")
