@@ -649,20 +649,21 @@ func (x *extraction) usStrikeNoun(sg *segment) bool {
 // positions", "raids against Iran-backed militias". Militias attack sites;
 // what strikes them is the US or its partners.
 func (x *extraction) strikeOnMilitia(t, t1 int32) bool {
-	if w := x.tokText(t); w != "on" && w != "against" && w != "targeting" || !x.sameClauseTokens(t-1, t) {
+	if w := x.tokText(t); w != "on" && w != "against" && w != "targeting" && w != "علي" || !x.sameClauseTokens(t-1, t) {
 		return false
 	}
+	militia := false
 	for k := x.firstHit(t + 1); k < len(x.hits) && x.hits[k].t0 <= t+3 && x.hits[k].t0 < t1; k++ {
 		h := &x.hits[k]
 		switch {
-		case h.dead:
-		case h.cls == cSite || h.cls == cRegion:
-			return false
-		case (h.cls == cGroup || h.cls == cMilitia) && x.sameClauseTokens(t, h.t0):
-			return true
+		case h.dead || !x.sameClauseTokens(t, h.t0):
+		case h.cls == cSite || h.cls == cRegion || h.cls == cUSWord:
+			return false // "strikes on US positions", "ضربات على مواقع أمريكية": on the US
+		case h.cls == cGroup || h.cls == cMilitia:
+			militia = true
 		}
 	}
-	return false
+	return militia
 }
 
 // responseAt returns the token where a clause of cause starts in the
