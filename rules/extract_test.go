@@ -529,6 +529,8 @@ func TestExtractNotAttacks(t *testing.T) {
 			pub:     "2024-11-13T06:00:00Z", want: "kharab-al-jir@2024-11-12"},
 		{name: "Turkish drones in the countryside of a town", title: "طائرات مسيرة تركية تقصف محطة كهرباء في ريف رميلان",
 			pub: "2023-10-08T10:00:00Z", want: ""},
+		{name: "a leader who survives a drone attack on his home", title: "Iraqi leader survives drone attack on his Baghdad home",
+			summary: "An explosive-laden drone struck his residence in the Green Zone overnight, wounding two guards.", pub: "2021-11-07T06:00:00Z", want: ""},
 		{name: "counter-rocket guns sent", title: "US moves counter-rocket systems to Camp Taji",
 			summary: "The Pentagon sent two C-RAM batteries to the Taji base on Tuesday, officials said.", pub: "2021-03-10T10:00:00Z", want: ""},
 		{name: "unmanned aircraft systems downed", title: "Two fixed-wing UAS downed by C-RAM near Baghdad airport, no casualties",
