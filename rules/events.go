@@ -524,8 +524,8 @@ func (x *extraction) regionCandidate(si int32, first int) {
 			continue
 		}
 		r := &x.m.regions[h.p.val]
-		if r.Kind == "foreign" {
-			continue
+		if r.Kind == "foreign" || x.originBefore(j) {
+			continue // "moved its staff to Erbil": where people went, not what was hit
 		}
 		// a region that holds a site the segment names only says where it is
 		covers := false
