@@ -16,6 +16,7 @@ type dateExpr struct {
 	relative bool      // resolved against another date of the text
 	today    bool      // "today", "اليوم": the day of writing, which is also the day an anniversary falls on
 	after    bool      // counted back by "N days after": "rockets hit X a day after drones ..."
+	since    time.Time // for "this week", the first day of the week
 }
 
 const day = 24 * time.Hour
@@ -394,7 +395,9 @@ func (x *extraction) readDates() {
 			case "thismonth":
 				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, vague: true, latest: pub, old: true})
 			case "thisweek":
-				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, vague: true, latest: pub})
+				// the week starts on Saturday in the region
+				back := (int(pubLocal.Weekday()) - int(time.Saturday) + 7) % 7
+				add(dateExpr{t0: h.t0, t1: h.t1, date: pub, vague: true, latest: pub, since: pubLocal.Add(-time.Duration(back) * day)})
 			case "weekend", "lastweekend":
 				// the Saturday of the weekend, which the window of an
 				// incident stretches to the Friday and the Sunday; said on

@@ -32,6 +32,7 @@ type Event struct {
 	Unconfirmed  bool      // region only, or site inferred from the region
 	Date         time.Time // civil date at UTC midnight; zero when unknown
 	DateExplicit bool      // the text gave the date (not just the publish time)
+	Since        time.Time `json:",omitzero"` // for a vague recent date ("this week"), the first day it may mean
 	Weapon       string    // rocket, mortar, missile, rocket or missile, ballistic missile, drone, ied, explosive, gunfire, airstrike, unknown
 	Projectiles  int       // 0 when not given
 	Killed       int       // -1 when not given

@@ -864,6 +864,26 @@ func eq[T comparable](t *testing.T, what string, got, want T) {
 	}
 }
 
+// TestExtractThisWeek checks that "this week" gives the first day it may
+// mean, the Saturday that starts the week in the region, so that the report
+// can follow up an attack of that week.
+func TestExtractThisWeek(t *testing.T) {
+	m := testMatcher(t)
+	pub := time.Date(2025, 10, 22, 13, 0, 0, 0, time.UTC) // a Wednesday
+	res := m.Extract(Input{Title: "Rockets fired at Conoco this week came from west of the Euphrates, US says", Published: pub})
+	if len(res.Events) != 1 {
+		t.Fatalf("%d events, want 1", len(res.Events))
+	}
+	ev := res.Events[0]
+	if want := time.Date(2025, 10, 18, 0, 0, 0, 0, time.UTC); !ev.Since.Equal(want) || ev.DateExplicit {
+		t.Errorf("Since %v, DateExplicit %v; want %v, false", ev.Since, ev.DateExplicit, want)
+	}
+	res = m.Extract(Input{Title: "Rockets hit Conoco on Monday", Published: pub})
+	if len(res.Events) != 1 || !res.Events[0].Since.IsZero() {
+		t.Errorf("a dated report has a Since: %+v", res.Events)
+	}
+}
+
 func TestExtractWithoutPublishTime(t *testing.T) {
 	m := testMatcher(t)
 	res := m.Extract(Input{Title: "Rockets hit Camp Taji on Wednesday", Summary: "Basmaya was hit by rockets on December 27, 2019."})

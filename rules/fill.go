@@ -73,6 +73,9 @@ func (x *extraction) fill(a *evAcc, pub time.Time) Event {
 		ev.Evidence = append(ev.Evidence, x.tokSpan("date", d.t0, d.t1))
 	case a.bg == "" && !x.pub.IsZero():
 		ev.Date = pub
+		if a.vdate >= 0 {
+			ev.Since = x.dates[a.vdate].since // "this week"
+		}
 	}
 	ev.Background = a.bg != ""
 	if !ev.Date.IsZero() && !x.pub.IsZero() && ev.Date.Before(pub.Add(-backgroundAge)) {

@@ -122,6 +122,9 @@ func (d *Decider) Decide(tx store.Tx, ev rules.Event, r Report, accept Accept) (
 	if d.followsUp(ev) && d.FollowUp > back {
 		back = d.FollowUp
 	}
+	if !ev.Since.IsZero() && date.Sub(ev.Since) > back {
+		back = date.Sub(ev.Since) // "this week"
+	}
 	var cands []store.Incident
 	var err error
 	if ev.SiteID != "" && d.Gazetteer != nil {
@@ -190,6 +193,9 @@ func (d *Decider) best(tx store.Tx, ev rules.Event, date time.Time, r Report, ca
 		gap := absDays(c.EventDate.Sub(date))
 		switch {
 		case gap <= 1:
+		case !ev.Since.IsZero() && c.SiteID == ev.SiteID && !c.EventDate.Before(ev.Since) && !c.EventDate.After(date):
+			// "rockets fired at Conoco this week": an attack there this
+			// week is the one the report speaks of
 		case d.followsUp(ev) && c.SiteID == ev.SiteID && c.EventDate.Before(date) && date.Sub(c.EventDate) <= d.FollowUp &&
 			(c.Fatalities > 0 || c.Wounded > 0 || ev.ActorRole == "blamed" && date.Sub(c.EventDate) <= blameFollowUp):
 			// A report that dates nothing follows up the latest attack

@@ -362,4 +362,19 @@ func TestFollowUp(t *testing.T) {
 	if dec := decide(late, "Funeral for soldier killed at Tower 22"); dec.Action != "alert" {
 		t.Errorf("undated report 18 days on: %s (%s); past FollowUp it is judged on its own", dec.Action, dec.Reason)
 	}
+	// A report of "this week" follows up an attack there since the week
+	// began, harmless or not; an attack before that week is another one.
+	quiet3 := site(g, "harir", "2024-03-03", "rocket") // a Sunday
+	quiet3.DateExplicit, quiet3.Killed, quiet3.Wounded = true, 0, 0
+	decide(quiet3, "Rockets hit Harir, no one hurt")
+	week := site(g, "harir", "2024-03-06", "rocket")
+	week.Since = week.Date.AddDate(0, 0, -4) // Saturday
+	if dec := decide(week, "Rockets fired at Harir this week came from Nineveh"); dec.Action == "alert" {
+		t.Errorf("'this week' report 3 days after a harmless attack: %s (%s), want a follow-up", dec.Action, dec.Reason)
+	}
+	older := site(g, "harir", "2024-03-11", "rocket")
+	older.Since = older.Date.AddDate(0, 0, -2) // the Saturday after the attack
+	if dec := decide(older, "Rockets hit Harir this week"); dec.Action != "alert" {
+		t.Errorf("'this week' report of a week after a harmless attack: %s (%s), want an alert", dec.Action, dec.Reason)
+	}
 }
