@@ -61,6 +61,9 @@ func (x *extraction) candidates() {
 			if x.townOf(j) {
 				continue // "near al-Shaddadi town", "the town of Rmeilan": the town, not the base
 			}
+			if x.tokIn(h.t1, roadWords) && x.sameClauseTokens(h.t0, h.t1) {
+				continue // "on the Baghdad airport road": the road, not the airport
+			}
 			if x.item.stormOnly && x.areaAlias(h) {
 				continue // "protesters stormed parliament in the Green Zone": the district, not the embassy
 			}
@@ -297,7 +300,11 @@ func (x *extraction) landmark(j int32) bool {
 		}
 	}
 	// "near Tarmiyah, north of Camp Taji": a place located by the site
-	if k := h.t0 - 1; k >= 2 && x.tokText(k) == "of" {
+	k := h.t0 - 1
+	if x.tokText(k) == "the" {
+		k-- // "east of the al-Omar field"
+	}
+	if k >= 2 && x.tokText(k) == "of" {
 		d := k - 1
 		for d > 0 && d >= k-2 && x.tokIn(d, directionWords) && x.sameSentence(d, h.t0) {
 			if x.sepBefore(d) == ',' {

@@ -126,6 +126,9 @@ var (
 	// townWords after a site's name, or before "of" and it, make it the town
 	// the site is named after: "near al-Shaddadi town".
 	townWords = newWordList("|town|city|village|township|")
+	// roadWords after a site's name make it the road that leads there:
+	// "on the Baghdad airport road".
+	roadWords = newWordList("|road|roads|highway|street|طريق|")
 	// directionWords before "of" make a site a locator: ", north of Camp Taji".
 	directionWords = newWordList("|north|south|east|west|northeast|northwest|southeast|southwest|" +
 		"شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|")
