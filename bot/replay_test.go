@@ -188,57 +188,56 @@ func TestReplayCorpora(t *testing.T) {
 		minP, minR float64
 		what       string
 	}{
-		{"replay-sites", 0.95, 0.95, "61 items: other sites, years and outlets than the first corpus, a quarter in Arabic, " +
+		{"replay-sites", 1.0, 1.0, "61 items: other sites, years and outlets than the first corpus, a quarter in Arabic, " +
 			"follow-ups, region-only reports, a chronology and every kind of noise"},
-		{"replay-wire", 0.95, 0.95, "78 items in the proportions of the labelled dev corpus (first reports, other outlets, " +
+		{"replay-wire", 1.0, 1.0, "78 items in the proportions of the labelled dev corpus (first reports, other outlets, " +
 			"follow-ups, late reports of known incidents, anniversaries, chronologies, US strikes, visits, sport), " +
 			"with other sites, years and outlets"},
-		{"replay-arabic", 0.95, 0.95, "62 items, 49 in Arabic: agency statements, militia claims, denials, dates in " +
+		{"replay-arabic", 1.0, 1.0, "62 items, 49 in Arabic: agency statements, militia claims, denials, dates in " +
 			"words and Iraqi month names, tanween and hamza-less spellings"},
-		{"replay-rockets", 0.95, 0.95, "67 items of the rocket years 2019-2021 in the dev corpus's proportions: " +
+		{"replay-rockets", 1.0, 1.0, "67 items of the rocket years 2019-2021 in the dev corpus's proportions: " +
 			"Katyusha salvos, convoy bombs, the embassy stormed, the January 2020 missiles, front groups' claims"},
-		{"replay-drones", 0.95, 0.95, "71 items of the drone years 2023-2025 in the dev corpus's proportions: " +
+		{"replay-drones", 1.0, 1.0, "71 items of the drone years 2023-2025 in the dev corpus's proportions: " +
 			"one-way drones on bases in Syria and Jordan, claims by the Islamic Resistance, Pentagon tallies, US " +
 			"strikes in response, trials, farm drones, disputes over where an attack happened"},
-		{"replay-known", 0.90, 0.95, "68 items built around close calls: late reports of known incidents with " +
+		{"replay-known", 1.0, 1.0, "68 items built around close calls: late reports of known incidents with " +
 			"another date, toll or spelling, updates that must find their incident, two attacks at related sites a " +
-			"day apart; left wrong: a contractor's move from Balad to Erbil read as an attack at Erbil"},
-		{"replay-outlets", 0.95, 0.95, "70 items in other outlets' styles: datelined wire flashes, title case, " +
+			"day apart, a contractor's staff moved from Balad to Erbil"},
+		{"replay-outlets", 1.0, 1.0, "70 items in other outlets' styles: datelined wire flashes, title case, " +
 			"military releases with GMT times, trackers, regional spellings (Hewler, Hareer, Koniko, Qayara)"},
-		{"replay-2021", 0.90, 0.95, "70 items of 2021-2022: Erbil airport drones, the al-Qaim strikes, the end " +
-			"of the combat mission, the March 2022 missiles on Erbil, Syrian and Jordanian outlets; left wrong: an " +
-			"English report of the drone on the prime minister's home in the Green Zone read as the embassy"},
-		{"replay-noise", 0.95, 0.95, "71 items, most naming a site but reporting no new attack (politics, " +
+		{"replay-2021", 1.0, 1.0, "70 items of 2021-2022: Erbil airport drones, the al-Qaim strikes, the end " +
+			"of the combat mission, the March 2022 missiles on Erbil, Syrian and Jordanian outlets, the drone on the " +
+			"prime minister's home in the Green Zone"},
+		{"replay-noise", 1.0, 1.0, "71 items, most naming a site but reporting no new attack (politics, " +
 			"economy, base life, weather, sport, protests in the Green Zone, attacks on Iraqi posts near a site, " +
 			"denials), with 15 first reports among them"},
-		{"replay-mix", 0.95, 0.95, "59 items like the dev corpus at the sites and years the others use least " +
+		{"replay-mix", 1.0, 1.0, "59 items like the dev corpus at the sites and years the others use least " +
 			"(Besmaya, Q-West, Kharab al-Jir, Tal Baydar, Qasrak, the support center; 2024-2025)"},
-		{"replay-arabic2", 0.95, 0.95, "48 items, 35 in Arabic, like the dev corpus: agency and militia copy, " +
+		{"replay-arabic2", 1.0, 1.0, "48 items, 35 in Arabic, like the dev corpus: agency and militia copy, " +
 			"Iraqi month names, foiled plots, \"on this day\" anniversaries, the Green Zone and its compounds"},
-		{"replay-arabic3", 0.95, 0.95, "35 items, 31 in Arabic, like the dev corpus from October to December 2023: " +
+		{"replay-arabic3", 1.0, 1.0, "35 items, 31 in Arabic, like the dev corpus from October to December 2023: " +
 			"first reports, English and Arabic duplicates, claims, threats, foiled attacks, US strikes, sport, visits, " +
 			"anniversaries and a headline that spans a two-month tally"},
-		{"replay-wire2", 0.9, 0.95, "70 items, 27 in Arabic, in seven outlets' styles from 2020 to 2025: wire flashes " +
+		{"replay-wire2", 0.93, 1.0, "70 items, 27 in Arabic, in seven outlets' styles from 2020 to 2025: wire flashes " +
 			"with datelines, casualty revisions, claims, air defence tests, threats to close the embassy, truce offers, " +
 			"US strikes in answer to attacks; left wrong: a count of earlier barrages at one site in a clause of cause"},
-		{"replay-arabic4", 0.9, 0.95, "60 items, 47 in Arabic, from 2020 to 2025: security sources, militia claims, " +
+		{"replay-arabic4", 0.92, 1.0, "60 items, 47 in Arabic, from 2020 to 2025: security sources, militia claims, " +
 			"witnesses, denials in the present tense, 'N days after', dawn of a weekday published before midnight UTC, " +
 			"Arabic صواريخ later named ballistic missiles; left wrong: an embassy broken into, given two days later " +
 			"as the cause of a deployment"},
-		{"replay-mix2", 0.9, 0.95, "70 items, 21 in Arabic, like the dev corpus from 2019 to 2025 in seven outlets: " +
+		{"replay-mix2", 0.93, 1.0, "70 items, 21 in Arabic, like the dev corpus from 2019 to 2025 in seven outlets: " +
 			"one-line flashes, rising tolls, funerals, court cases, handovers, threats to widen attacks, controlled " +
 			"detonations; left wrong: Conoco and Green Village hit in one salvo, alerted as two sites"},
-		{"replay-mix3", 0.95, 0.95, "65 items, 23 in Arabic, like the dev corpus from 2019 to 2025 in seven outlets, " +
+		{"replay-mix3", 1.0, 1.0, "65 items, 23 in Arabic, like the dev corpus from 2019 to 2025 in seven outlets, " +
 			"written last, after this stop's fixes: flashes, a rocket that fell short, foiled launches near the town of " +
 			"Hit, a denial after the fact, floods, football, oil output"},
-		{"replay-days", 0.85, 0.85, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
+		{"replay-days", 0.94, 1.0, "70 items in storylines over days: two attacks on one base on consecutive nights, " +
 			"related sites hit the same night, dates that differ by outlet, tolls rising, claims, funerals; left " +
-			"wrong: a dateless \"this week\" report two days after a harmless attack, an airport's \"overnight " +
-			"flights\" resumed after a strike"},
-		{"replay-days2", 0.9, 0.95, "64 items, 26 in Arabic, in storylines over days (2021-2024): one base hit two " +
-			"nights running, related sites a day apart, dates that differ by outlet, tolls rising, late claims; left " +
-			"wrong: a headline's 'this week' beside a lede's 'earlier this week' read as two attacks"},
-		{"replay-long", 0.95, 0.95, "45 full-text articles of 300-1200 words, a quarter in Arabic: news ledes " +
+			"wrong: an airport's \"overnight flights\" resumed after a strike"},
+		{"replay-days2", 1.0, 1.0, "64 items, 26 in Arabic, in storylines over days (2021-2024): one base hit two " +
+			"nights running, related sites a day apart, dates that differ by outlet, tolls rising, late claims, a headline's " +
+			"'this week' beside a lede's 'earlier this week'"},
+		{"replay-long", 1.0, 1.0, "45 full-text articles of 300-1200 words, a quarter in Arabic: news ledes " +
 			"with quotes, context and paragraphs of earlier attacks, and long pieces about no new attack (analysis, " +
 			"hearings, profiles, obituaries, court cases)"},
 		{"replay-long2", 1.0, 1.0, "38 full-text articles, 13 in Arabic, 8 without a summary: first reports with " +
@@ -252,12 +251,19 @@ func TestReplayCorpora(t *testing.T) {
 		{"replay-long3", 1.0, 1.0, "40 full-text articles of 250-420 words, 13 in Arabic, 8 without a summary, " +
 			"2023-2025 (0.667 / 1.000 when written): first reports whose bodies recall earlier attacks, follow-ups, " +
 			"a timeline, a Senate hearing, a lawsuit, a profile, US strikes that answer an attack named first"},
-		{"replay-lesser", 0.85, 0.9, "60 items, 37 in Arabic, at the least-covered sites (Union III, Qayyarah, K-1, " +
+		{"replay-lesser", 0.88, 0.94, "60 items, 37 in Arabic, at the least-covered sites (Union III, Qayyarah, K-1, " +
 			"Basmaya, Kharab al-Jir, Rumalyn, al-Omar, Conoco, Balad, the Erbil consulate), 2020-2025 (0.727 / 0.941 " +
 			"when written); left wrong: a first report that names the wrong base, corrected the next day; a missile " +
 			"attack on Ain al-Asad that a report names in passing and the labels leave out; an attack placed only at " +
 			"\"a coalition base near Hasakah\", which several bases fit"},
-		{"replay-hard", 0.85, 0.85, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
+		{"replay-mix4", 1.0, 1.0, "70 items, 30 in Arabic, like the dev corpus at every site of the gazetteer, " +
+			"2019-2025, written at the end of this work (1.000 / 1.000 when written): first reports, follow-ups, a " +
+			"trial, an anniversary, US strikes in answer, flights, oil output, handovers, a Gaza protest held back"},
+		{"replay-stress", 1.0, 1.0, "70 items, 32 in Arabic, 2024-2025, written to test precision (0.500 / 1.000 " +
+			"when written): a car bomb in Kirkuk, farm and smugglers' drones, a documentary, Iraqi jets taking off " +
+			"from Balad, a checkpoint east of al-Omar, a US strike on the airport road, with seven real attacks " +
+			"hidden in casualties, second sentences and terse flashes"},
+		{"replay-hard", 0.86, 0.9, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
 			"accidents, training fire, Turkish strikes, prices that rocket; left wrong: an attack on a Jordanian " +
 			"air base that is not in the gazetteer, Iranian drones crossing Jordan read as an attack in Jordan, an " +
 			"Arabic claim that calls the Erbil airport base Harir, and a weekly release that first reports an " +
