@@ -546,6 +546,8 @@ func TestExtractNotAttacks(t *testing.T) {
 			pub: "2024-05-20T10:00:00Z", want: ""},
 		{name: "the roads toward a base", title: "Car bomb kills three in Kirkuk",
 			summary: "Roads toward the K-1 base were closed for hours after the blast.", pub: "2024-05-20T10:00:00Z", want: "region:Kirkuk@2024-05-20"},
+		{name: "crews rehearse counter-drone defence", title: "Coalition crews rehearse counter-drone defence at Harir",
+			pub: "2025-06-09T10:00:00Z", want: ""},
 		{name: "counter-rocket guns sent", title: "US moves counter-rocket systems to Camp Taji",
 			summary: "The Pentagon sent two C-RAM batteries to the Taji base on Tuesday, officials said.", pub: "2021-03-10T10:00:00Z", want: ""},
 		{name: "unmanned aircraft systems downed", title: "Two fixed-wing UAS downed by C-RAM near Baghdad airport, no casualties",
