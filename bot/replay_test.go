@@ -263,6 +263,9 @@ func TestReplayCorpora(t *testing.T) {
 			"when written): a car bomb in Kirkuk, farm and smugglers' drones, a documentary, Iraqi jets taking off " +
 			"from Balad, a checkpoint east of al-Omar, a US strike on the airport road, with seven real attacks " +
 			"hidden in casualties, second sentences and terse flashes"},
+		{"replay-years", 1.0, 1.0, "60 items, 24 in Arabic, from May 2019 to March 2020 and from 2025 (0.941 / " +
+			"1.000 when written): vague early reports of Katyusha fire, the embassy siege, the Iranian missiles, " +
+			"the drawdown of 2025, oil-field drones in Kurdistan, a counter-drone rehearsal"},
 		{"replay-hard", 0.86, 0.9, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
 			"accidents, training fire, Turkish strikes, prices that rocket; left wrong: an attack on a Jordanian " +
 			"air base that is not in the gazetteer, Iranian drones crossing Jordan read as an attack in Jordan, an " +
