@@ -749,6 +749,9 @@ func TestExtractFields(t *testing.T) {
 			eq(t, "killed", e.Killed, 4)
 			eq(t, "victims", e.Victims, "three Americans and a Dane")
 		}},
+		{"killed: claimed the lives of, in Arabic", "هجوم بطائرة مسيرة على قاعدة حرير أودى بحياة جنديين أمريكيين", "", "2024-01-29T10:00:00Z", func(t *testing.T, e Event) {
+			eq(t, "killed", e.Killed, 2)
+		}},
 		{"killed and wounded counts", "Drone attack on Tower 22 kills three US soldiers",
 			"The one-way drone struck the outpost on Sunday, wounding 34 service members and two contractors.", "2024-01-29T10:00:00Z", func(t *testing.T, e Event) {
 				eq(t, "killed", e.Killed, 3)
