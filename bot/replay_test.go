@@ -266,6 +266,10 @@ func TestReplayCorpora(t *testing.T) {
 		{"replay-years", 1.0, 1.0, "60 items, 24 in Arabic, from May 2019 to March 2020 and from 2025 (0.941 / " +
 			"1.000 when written): vague early reports of Katyusha fire, the embassy siege, the Iranian missiles, " +
 			"the drawdown of 2025, oil-field drones in Kurdistan, a counter-drone rehearsal"},
+		{"replay-partisan", 1.0, 1.0, "60 items, 30 in Arabic, 2023-2025, from Iranian, militia, Turkish, Israeli, " +
+			"Russian and Gulf outlets (0.938 / 1.000 when written): \"occupation bases\", claims of direct hits beside " +
+			"reports of drones shot down, claims that cannot be placed, Houthi and Israeli fronts, a Jordanian " +
+			"statement that placed Tower 22 at al-Tanf"},
 		{"replay-hard", 0.86, 0.9, "70 items written to be hard: long copy, newsletters, live blogs, corrections, " +
 			"accidents, training fire, Turkish strikes, prices that rocket; left wrong: an attack on a Jordanian " +
 			"air base that is not in the gazetteer, Iranian drones crossing Jordan read as an attack in Jordan, an " +
