@@ -585,6 +585,8 @@ func TestExtractBackground(t *testing.T) {
 			title:   "After the Tower 22 strike, US bombers hit 85 targets in Iraq and Syria",
 			summary: "A week after the drone strike on Tower 22 that killed three soldiers, the United States on Friday launched a wave of air strikes on 85 targets.",
 			pub:     "2024-02-03T06:00:00Z", want: "!strike tower-22@2024-02-02~bg"},
+		{name: "a count of attacks in a few days is a tally", title: "Three rocket attacks in six days test coalition defences at Camp Taji",
+			pub: "2020-03-17T10:00:00Z", want: ""},
 		{name: "a toll given on the day of a statement, with the attack's own day",
 			title:   "Toll from drone attack on al-Omar base rises to seven",
 			summary: "The death toll from the drone attack on the al-Omar base rose to seven, a monitor said on Tuesday. The SDF had reported six fighters killed in the attack late on Sunday.",
